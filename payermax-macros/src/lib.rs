@@ -1,0 +1,1 @@
+//! payermax-macros: typed bindings generated from the payout spec (see issue: macros).
