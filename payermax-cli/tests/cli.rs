@@ -1,0 +1,166 @@
+//! The `payermax` binary, run as a user runs it.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+const MINI: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../payermax-spec/tests/fixtures/mini/payermax.yaml"
+);
+
+fn payermax(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_payermax"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    input.write_all(stdin.unwrap_or("").as_bytes()).unwrap();
+    drop(input);
+    child.wait_with_output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn spec_check_builtin_prints_a_summary() {
+    let out = payermax(&["spec", "check"], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let summary = text(&out.stdout);
+    assert!(summary.starts_with("spec ok: 4 endpoints, "), "{summary}");
+}
+
+#[test]
+fn spec_check_reports_errors_with_location_and_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("root.yaml");
+    std::fs::write(&root, "api: api.yaml\ncountries: [countries/xx.yaml]\n").unwrap();
+    std::fs::write(dir.path().join("api.yaml"), "environments: []\nbogus: 1\n").unwrap();
+    let out = payermax(&["spec", "check", root.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("api.yaml:2:1: unknown field `bogus`"), "{err}");
+    assert!(err.contains("root.yaml:2:13: cannot read"), "{err}");
+}
+
+#[test]
+fn validate_prints_one_line_per_violation() {
+    let body = r#"{"outTradeNo":"x","trade":{"amount":"1.001","currency":"BRL"},"payeeInfo":{"accountInfo":{"accountNo":"12a"}}}"#;
+    let out = payermax(
+        &[
+            "validate",
+            "--spec",
+            MINI,
+            "--country",
+            "BR",
+            "--method",
+            "REALTIME_PAYMENT",
+        ],
+        Some(body),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stdout),
+        "payeeInfo.accountInfo.accountNo: does not match `^[0-9]+$` for BR REALTIME_PAYMENT (pix)\n\
+         payeeInfo.targetOrg: is required for BR REALTIME_PAYMENT (pix)\n\
+         trade.amount: has 3 decimal places; BRL allows 2\n"
+    );
+}
+
+#[test]
+fn validate_json_and_success() {
+    let body = r#"{"outTradeNo":"x","trade":{"amount":"1.001","currency":"BRL"},"payeeInfo":{"targetOrg":"PIX","accountInfo":{"accountNo":"12"}}}"#;
+    let out = payermax(
+        &[
+            "validate",
+            "--json",
+            "--spec",
+            MINI,
+            "--country",
+            "BR",
+            "--method",
+            "REALTIME_PAYMENT",
+        ],
+        Some(body),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json[0]["path"], "trade.amount");
+    assert_eq!(json[0]["code"], "amount_precision");
+    assert_eq!(json[0]["params"]["decimals"], "2");
+    let ok = body.replace("1.001", "1.00");
+    let out = payermax(
+        &[
+            "validate",
+            "--spec",
+            MINI,
+            "--country",
+            "BR",
+            "--method",
+            "REALTIME_PAYMENT",
+        ],
+        Some(&ok),
+    );
+    assert!(out.status.success(), "{}", text(&out.stdout));
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn spec_diff_lists_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = std::path::Path::new(MINI).parent().unwrap();
+    for f in [
+        "payermax.yaml",
+        "api.yaml",
+        "countries/br.yaml",
+        "countries/no.yaml",
+        "rails/sepa.yaml",
+    ] {
+        let to = dir.path().join(f);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(src.join(f), &to).unwrap();
+    }
+    let br = dir.path().join("countries/br.yaml");
+    let text_br = std::fs::read_to_string(&br)
+        .unwrap()
+        .replace("max: '5000'", "max: '6000'")
+        .replace("pattern: '^[0-9]+$'", "pattern: '^[0-9]{11}$'");
+    std::fs::write(&br, text_br).unwrap();
+    let out = payermax(
+        &[
+            "spec",
+            "diff",
+            MINI,
+            dir.path().join("payermax.yaml").to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        "~ BR/pix: REALTIME_PAYMENT in BRL; targetOrg required PIX; amount 0.01..5000 -> REALTIME_PAYMENT in BRL; targetOrg required PIX; amount 0.01..6000\n\
+         ~ BR/pix payeeInfo.accountInfo.accountNo: pattern `^[0-9]+$` -> pattern `^[0-9]{11}$`\n"
+    );
+}
+
+#[test]
+fn spec_docs_is_a_markdown_table() {
+    let out = payermax(&["spec", "docs", MINI], None);
+    assert!(out.status.success());
+    let docs = text(&out.stdout);
+    assert!(
+        docs.starts_with("| market | method | field | rules | source |\n|---|---|---|---|---|\n"),
+        "{docs}"
+    );
+    assert!(
+        docs.contains(
+            "| SEPA | sepa | `payeeInfo.accountInfo.accountNo` | required; check iban | SEPA |"
+        ),
+        "{docs}"
+    );
+}

@@ -1,0 +1,98 @@
+//! # payermax-codegen
+//!
+//! Turns a loaded, checked [`payermax_spec::Spec`] into Rust tokens: structs and enums for the
+//! API's types, payee types with compile-time checked builders, the error table, and a typed
+//! client. Emit-only: every check happened in `payermax-spec`. Used by `payermax-macros`
+//! (`generate!`) and by the CLI's `spec expand`; testable without a compiler.
+#![deny(missing_docs)]
+
+mod names;
+mod payee;
+mod types;
+
+use payermax_spec::Spec;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// Where the generated code gets its spec at run time (for `validate()`).
+#[derive(Debug, Clone)]
+pub enum SpecSource {
+    /// The spec embedded in `payermax-spec`.
+    Builtin,
+    /// Files read by the macro: (absolute path, path relative to the root file's directory).
+    /// Emitted as `include_str!` so cargo rebuilds when one changes.
+    Files {
+        /// The root file, relative to the base directory.
+        root: String,
+        /// Extension files, relative to the base directory.
+        extend: Vec<String>,
+        /// (absolute path, relative path) of every file read.
+        files: Vec<(String, String)>,
+    },
+}
+
+/// Generates the bindings for `spec`.
+pub fn generate(spec: &Spec, source: &SpecSource) -> TokenStream {
+    let structs = types::structs(spec);
+    let enums = types::enums(spec);
+    let markets = types::markets(spec);
+    let payees = payee::payees(spec);
+    let errors = error_table(spec);
+    let runtime_spec = runtime_spec(source);
+    quote! {
+        #structs
+        #enums
+        #markets
+        #payees
+        #errors
+        #runtime_spec
+    }
+}
+
+fn error_table(spec: &Spec) -> TokenStream {
+    let rows = spec.api.error_codes.iter().map(|c| {
+        let code = c.code.as_str();
+        let class = names::camel(c.retry.name());
+        quote!((#code, ::payermax::__private::runtime::RetryClass::#class))
+    });
+    quote! {
+        /// Every documented error code and what to do after it, from the spec.
+        pub static ERROR_TABLE: &[(&str, ::payermax::__private::runtime::RetryClass)] = &[#(#rows),*];
+    }
+}
+
+fn runtime_spec(source: &SpecSource) -> TokenStream {
+    let load = match source {
+        SpecSource::Builtin => quote!(::payermax::__private::spec::builtin()),
+        SpecSource::Files {
+            root,
+            extend,
+            files,
+        } => {
+            let entries = files
+                .iter()
+                .map(|(abs, rel)| quote!((#rel, include_str!(#abs))));
+            quote! {
+                ::payermax::__private::spec::load::from_memory(#root, &[#(#extend),*], &[#(#entries),*])
+            }
+        }
+    };
+    quote! {
+        /// The spec these bindings were generated from, loaded once (validators use it).
+        pub fn loaded_spec() -> &'static ::payermax::__private::spec::Spec {
+            static SPEC: ::std::sync::OnceLock<::payermax::__private::spec::Spec> = ::std::sync::OnceLock::new();
+            SPEC.get_or_init(|| match #load {
+                ::std::result::Result::Ok(spec) => spec,
+                // The macro loaded and checked these exact files at compile time.
+                ::std::result::Result::Err(e) => ::std::unreachable!("spec checked at compile time: {e}"),
+            })
+        }
+    }
+}
+
+/// The generated code, pretty-printed (for `payermax spec expand` and snapshot tests).
+pub fn pretty(tokens: &TokenStream) -> Result<String, String> {
+    let file: syn::File =
+        syn::parse2(tokens.clone()).map_err(|e| format!("generated code does not parse: {e}"))?;
+    Ok(prettyplease::unparse(&file))
+}

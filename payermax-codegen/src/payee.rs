@@ -1,0 +1,402 @@
+//! Per (country, method) payee types with typed builders: each required field is enforced by
+//! the compiler, and a missing one names the field, the country and the method.
+
+use crate::names::{camel, snake};
+use payermax_spec::model::{FieldDef, MethodDef, TypeDef};
+use payermax_spec::{Market, Spec};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use std::collections::BTreeMap;
+
+/// A payee field of a method: where it goes in the request and how it is typed.
+struct PayeeField<'a> {
+    /// Path relative to `payeeInfo`, e.g. `accountInfo.accountNo`.
+    path: String,
+    /// The API field it sets.
+    def: &'a FieldDef,
+    /// Must be set before `build()`.
+    required: bool,
+    /// Rust field name.
+    ident: proc_macro2::Ident,
+}
+
+const PAYEE: &str = "payeeInfo";
+
+fn field_at<'a>(spec: &'a Spec, root: &'a TypeDef, path: &str) -> Option<&'a FieldDef> {
+    let mut ty = root;
+    let mut found = None;
+    for seg in path.split('.') {
+        let f = ty.fields.iter().find(|f| f.name.value == seg)?;
+        found = Some(f);
+        if let Some(next) = spec.type_def(&f.ty) {
+            ty = next;
+        }
+    }
+    found
+}
+
+fn payee_fields<'a>(
+    spec: &'a Spec,
+    payee: &'a TypeDef,
+    method: &'a MethodDef,
+) -> Vec<PayeeField<'a>> {
+    let mut out: Vec<PayeeField<'a>> = Vec::new();
+    let mut push = |path: &str, required: bool| {
+        let Some(def) = field_at(spec, payee, path) else {
+            return;
+        };
+        if let Some(existing) = out.iter_mut().find(|f| f.path == path) {
+            existing.required |= required;
+            return;
+        }
+        let ident = snake(path.rsplit('.').next().unwrap_or(path));
+        out.push(PayeeField {
+            path: path.to_owned(),
+            def,
+            required,
+            ident,
+        });
+    };
+    push("accountInfo.accountNo", true);
+    if let Some(org) = &method.target_org {
+        if !(org.complete && org.values.len() == 1) {
+            push("targetOrg", org.required == Some(true));
+        }
+    }
+    for rule in &method.rules {
+        if let Some(rest) = rule
+            .field
+            .strip_prefix(PAYEE)
+            .and_then(|r| r.strip_prefix('.'))
+        {
+            if rest != "paymentMethodType" {
+                push(rest, rule.required == Some(true));
+            }
+        }
+    }
+    if method.payee_types.is_some() {
+        push("payeeType", false);
+    }
+    // Two fields with the same last segment (`name.fullName`, `bankInfo.fullName`) get the full path.
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for f in &out {
+        *counts.entry(f.ident.to_string()).or_default() += 1;
+    }
+    for f in &mut out {
+        if counts.get(&f.ident.to_string()).copied().unwrap_or(0) > 1 {
+            f.ident = snake(&f.path.replace('.', "_"));
+        }
+    }
+    out
+}
+
+fn value_type(spec: &Spec, def: &FieldDef) -> (TokenStream, bool) {
+    let base = crate::types::base_type(def);
+    let is_string = def.ty.as_str() == "string";
+    let _ = spec;
+    (base, is_string)
+}
+
+/// A struct literal of type `ty` whose fields at `prefix` come from `values` (path → expression).
+fn literal(
+    spec: &Spec,
+    ty: &TypeDef,
+    prefix: &str,
+    values: &BTreeMap<String, TokenStream>,
+) -> TokenStream {
+    let name = camel(&ty.name);
+    let fields = ty.fields.iter().map(|f| {
+        let id = snake(&f.name);
+        let path = if prefix.is_empty() {
+            f.name.value.clone()
+        } else {
+            format!("{prefix}.{}", f.name.value)
+        };
+        let nested_prefix = format!("{path}.");
+        let value = if let Some(expr) = values.get(&path) {
+            Some(expr.clone())
+        } else if values.keys().any(|k| k.starts_with(&nested_prefix)) {
+            spec.type_def(&f.ty)
+                .map(|inner| literal(spec, inner, &path, values))
+        } else {
+            None
+        };
+        let value = match value {
+            Some(v) if f.required || f.list => v,
+            Some(v) => quote!(::std::option::Option::Some(#v)),
+            None if f.list => quote!(::std::vec::Vec::new()),
+            None if f.required => quote!(::std::default::Default::default()),
+            None => quote!(::std::option::Option::None),
+        };
+        quote!(#id: #value,)
+    });
+    let extra = ty
+        .keep_unknown
+        .then(|| quote!(extra: ::std::default::Default::default(),));
+    quote!(#name { #(#fields)* #extra })
+}
+
+/// `payee::<market>::<Method>` types, builders and conversions into `PayeeInfo`.
+pub fn payees(spec: &Spec) -> TokenStream {
+    let Some(request) = spec.payout_request_type() else {
+        return quote!();
+    };
+    let Some(payee_field) = request.fields.iter().find(|f| f.name.value == PAYEE) else {
+        return quote!();
+    };
+    let Some(payee) = spec.type_def(&payee_field.ty) else {
+        return quote!();
+    };
+    let markets = spec
+        .countries
+        .iter()
+        .chain(&spec.rails)
+        .map(|m| market(spec, payee, m));
+    quote! {
+        /// Payee types per country (and rail) and payment method, with builders whose required
+        /// fields are checked by the compiler.
+        pub mod payee {
+            /// The state of a required builder field that has not been set.
+            #[derive(Debug, Clone, Copy, Default)]
+            pub struct Missing;
+            #(#markets)*
+        }
+    }
+}
+
+fn market(spec: &Spec, payee: &TypeDef, m: &Market) -> TokenStream {
+    let module = format_ident!("{}", m.key().to_ascii_lowercase());
+    let doc = format!("Payees for {} ({}).", m.def.name, m.key());
+    let methods = m
+        .def
+        .methods
+        .iter()
+        .map(|method| one_method(spec, payee, m, method));
+    quote! {
+        #[doc = #doc]
+        pub mod #module {
+            #[allow(unused_imports)]
+            use super::super::*;
+            #(#methods)*
+        }
+    }
+}
+
+fn one_method(spec: &Spec, payee: &TypeDef, m: &Market, method: &MethodDef) -> TokenStream {
+    let name = camel(&method.id);
+    let builder = format_ident!("{}Builder", name);
+    let what = format!(
+        "{} {} ({})",
+        m.key(),
+        method.method_type.value,
+        method.id.value
+    );
+    let fields = payee_fields(spec, payee, method);
+    let required: Vec<&PayeeField> = fields.iter().filter(|f| f.required).collect();
+    let optional: Vec<&PayeeField> = fields.iter().filter(|f| !f.required).collect();
+    let params: Vec<proc_macro2::Ident> = (0..required.len())
+        .map(|i| format_ident!("R{}", i))
+        .collect();
+    let traits: Vec<proc_macro2::Ident> = required
+        .iter()
+        .map(|f| format_ident!("__{}{}Required", name, camel(&f.ident.to_string())))
+        .collect();
+
+    let struct_fields = fields.iter().map(|f| {
+        let id = &f.ident;
+        let (ty, _) = value_type(spec, f.def);
+        let doc = format!(
+            "`payeeInfo.{}`{}.",
+            f.path,
+            if f.required { " (required)" } else { "" }
+        );
+        if f.required {
+            quote!(#[doc = #doc] pub #id: #ty,)
+        } else {
+            quote!(#[doc = #doc] pub #id: ::std::option::Option<#ty>,)
+        }
+    });
+    let builder_fields = fields.iter().map(|f| {
+        let id = &f.ident;
+        let (ty, _) = value_type(spec, f.def);
+        match required.iter().position(|r| r.path == f.path) {
+            Some(i) => {
+                let p = &params[i];
+                quote!(#id: #p,)
+            }
+            None => quote!(#id: ::std::option::Option<#ty>,),
+        }
+    });
+    let all_missing = required.iter().map(|_| quote!(super::Missing));
+    let init = fields.iter().map(|f| {
+        let id = &f.ident;
+        if f.required {
+            quote!(#id: super::Missing,)
+        } else {
+            quote!(#id: ::std::option::Option::None,)
+        }
+    });
+    let setters = fields.iter().map(|f| {
+        let id = &f.ident;
+        let (ty, is_string) = value_type(spec, f.def);
+        let (arg, conv) = if is_string { (quote!(impl ::std::convert::Into<#ty>), quote!(value.into())) } else { (quote!(#ty), quote!(value)) };
+        let doc = format!("Sets `payeeInfo.{}`.", f.path);
+        match required.iter().position(|r| r.path == f.path) {
+            Some(i) => {
+                let out_params = params.iter().enumerate().map(|(j, p)| if i == j { ty.clone() } else { quote!(#p) });
+                let moves = fields.iter().map(|g| {
+                    let gid = &g.ident;
+                    if g.path == f.path { quote!(#gid: #conv,) } else { quote!(#gid: self.#gid,) }
+                });
+                quote! {
+                    #[doc = #doc]
+                    pub fn #id(self, value: #arg) -> #builder<#(#out_params),*> { #builder { #(#moves)* } }
+                }
+            }
+            None => quote! {
+                #[doc = #doc]
+                pub fn #id(mut self, value: #arg) -> Self { self.#id = ::std::option::Option::Some(#conv); self }
+            },
+        }
+    });
+    let trait_defs = required.iter().zip(&traits).map(|(f, t)| {
+        let (ty, _) = value_type(spec, f.def);
+        let message = format!(
+            "missing required payee field `payeeInfo.{}` for {what}",
+            f.path
+        );
+        let label = format!("call `.{}(...)` before `.build()`", f.ident);
+        let note = format!(
+            "the spec requires `payeeInfo.{}` for {what}; see payermax-spec/spec for its source",
+            f.path
+        );
+        quote! {
+            #[doc(hidden)]
+            #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
+            pub trait #t { #[doc(hidden)] fn __take(self) -> #ty; }
+            impl #t for #ty { fn __take(self) -> #ty { self } }
+        }
+    });
+    let build_fields = fields.iter().map(|f| {
+        let id = &f.ident;
+        match required.iter().position(|r| r.path == f.path) {
+            Some(i) => {
+                let t = &traits[i];
+                quote!(#id: #t::__take(self.#id),)
+            }
+            None => quote!(#id: self.#id,),
+        }
+    });
+    let bounds = params.iter().zip(&traits).map(|(p, t)| quote!(#p: #t));
+
+    // Conversion into the generic PayeeInfo.
+    let mut values: BTreeMap<String, TokenStream> = BTreeMap::new();
+    let method_type = camel(&method.method_type);
+    let method_enum = camel(payermax_spec::METHOD_TYPE_ENUM);
+    values.insert(
+        "paymentMethodType".into(),
+        quote!(#method_enum::#method_type),
+    );
+    if let Some(org) = &method.target_org {
+        if org.complete && org.values.len() == 1 {
+            let v = org
+                .values
+                .first()
+                .map(|v| v.value.clone())
+                .unwrap_or_default();
+            values.insert("targetOrg".into(), quote!(::std::string::String::from(#v)));
+        }
+    }
+    let mut optional_sets = Vec::new();
+    for f in &fields {
+        let id = &f.ident;
+        if f.required {
+            values.insert(f.path.clone(), quote!(p.#id));
+        } else {
+            optional_sets.push((f.path.clone(), id.clone()));
+        }
+    }
+    let base = literal(spec, payee, "", &values);
+    let assigns = optional_sets
+        .iter()
+        .map(|(path, id)| assign(spec, payee, path, id));
+    let payee_name = camel(&payee.name);
+    let doc = format!(
+        "A payee for {what}: `{}` in {}.\n\nBuild it with [`{name}::builder`]; the compiler refuses `build()` until every required field is set.",
+        method.method_type.value, method.currency.value
+    );
+    let builder_doc = format!("Builder for [`{name}`].");
+    let method_id = method.id.value.as_str();
+    let market_key = m.key();
+    let method_type_str = method.method_type.value.as_str();
+    let currency = method.currency.value.as_str();
+    let _ = optional;
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct #name { #(#struct_fields)* }
+        impl #name {
+            /// The country code or rail name.
+            pub const MARKET: &'static str = #market_key;
+            /// The spec's method id.
+            pub const METHOD_ID: &'static str = #method_id;
+            /// `paymentMethodType`.
+            pub const METHOD_TYPE: &'static str = #method_type_str;
+            /// The currency this method pays out in.
+            pub const CURRENCY: &'static str = #currency;
+            /// Starts a builder with nothing set.
+            pub fn builder() -> #builder<#(#all_missing),*> { #builder { #(#init)* } }
+        }
+        #[doc = #builder_doc]
+        #[derive(Debug, Clone)]
+        #[must_use = "call `.build()` to get the payee"]
+        pub struct #builder<#(#params),*> { #(#builder_fields)* }
+        #(#trait_defs)*
+        impl<#(#params),*> #builder<#(#params),*> {
+            #(#setters)*
+        }
+        impl<#(#bounds),*> #builder<#(#params),*> {
+            /// The payee; only callable once every required field is set.
+            pub fn build(self) -> #name { #name { #(#build_fields)* } }
+        }
+        impl ::std::convert::From<#name> for #payee_name {
+            fn from(p: #name) -> Self {
+                #[allow(unused_mut)]
+                let mut out = #base;
+                #(#assigns)*
+                out
+            }
+        }
+    }
+}
+
+/// `out.a.get_or_insert_with(Default::default).b = p.field;` for an optional payee field.
+fn assign(spec: &Spec, payee: &TypeDef, path: &str, id: &proc_macro2::Ident) -> TokenStream {
+    let mut ty = payee;
+    let mut expr = quote!(out);
+    let segments: Vec<&str> = path.split('.').collect();
+    for (i, seg) in segments.iter().enumerate() {
+        let Some(f) = ty.fields.iter().find(|f| f.name.value == *seg) else {
+            return quote!();
+        };
+        let fid = snake(&f.name);
+        let last = i + 1 == segments.len();
+        if last {
+            return if f.required {
+                quote!(if let ::std::option::Option::Some(v) = p.#id { #expr.#fid = v; })
+            } else {
+                quote!(if let ::std::option::Option::Some(v) = p.#id { #expr.#fid = ::std::option::Option::Some(v); })
+            };
+        }
+        expr = if f.required {
+            quote!(#expr.#fid)
+        } else {
+            quote!(#expr.#fid.get_or_insert_with(::std::default::Default::default))
+        };
+        match spec.type_def(&f.ty) {
+            Some(next) => ty = next,
+            None => return quote!(),
+        }
+    }
+    quote!()
+}

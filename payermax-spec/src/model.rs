@@ -1,0 +1,440 @@
+//! The spec model: plain Rust types for the YAML files, as read.
+//!
+//! The loader fills these from YAML (never through an untyped value) and `semantic` checks them.
+//! Names that diagnostics point at are wrapped in [`Sp`] so errors can name `file:line:column`.
+
+use crate::sp::{Source, Sp};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// The root file: which API file, rails and countries make up the spec.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RootFile {
+    /// The API file, relative to the root file. Absent in an extension file.
+    pub api: Option<Sp<String>>,
+    /// Rail files.
+    #[serde(default)]
+    pub rails: Vec<Sp<String>>,
+    /// Country files.
+    #[serde(default)]
+    pub countries: Vec<Sp<String>>,
+}
+
+/// The API file: environments, envelope, endpoints, types, enums, error codes.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApiFile {
+    /// Source key → where it comes from.
+    #[serde(default)]
+    pub sources: BTreeMap<String, String>,
+    /// UAT, production.
+    pub environments: Vec<EnvironmentDef>,
+    /// The request/response envelope.
+    pub envelope: EnvelopeDef,
+    /// The merchant → PayerMax calls.
+    pub endpoints: Vec<EndpointDef>,
+    /// The PayerMax → merchant notification.
+    pub notification: NotificationDef,
+    /// Object types.
+    pub types: Vec<TypeDef>,
+    /// Enumerations.
+    pub enums: Vec<EnumDef>,
+    /// Allowed order status changes.
+    #[serde(default)]
+    pub status_transitions: Vec<TransitionDef>,
+    /// Documented error codes.
+    pub error_codes: Vec<ErrorCodeDef>,
+}
+
+/// A PayerMax environment.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnvironmentDef {
+    /// Rust-style name (`Uat`).
+    pub name: Sp<String>,
+    /// Gateway base URL; endpoints are `<base_url>/<api_name>`.
+    pub base_url: Sp<String>,
+    /// One line.
+    pub doc: Option<String>,
+    /// Where it comes from.
+    pub source: Option<Source>,
+}
+
+/// The common envelope of every call.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnvelopeDef {
+    /// API version sent in `version`.
+    pub version: String,
+    /// Key version sent in `keyVersion`.
+    pub key_version: String,
+    /// The `requestTime` format as documented.
+    pub request_time_format: String,
+    /// How far `requestTime` may be from PayerMax's clock.
+    pub request_time_window_secs: u32,
+    /// The signature header.
+    pub sign_header: String,
+    /// The `code` of a successful call.
+    pub success_code: String,
+    /// The type listing the envelope's request fields.
+    pub request_type: Option<Sp<String>>,
+    /// The type listing the envelope's response fields.
+    pub response_type: Option<Sp<String>>,
+    /// ISV (service-provider) mode.
+    pub isv: Option<IsvDef>,
+    /// Where it comes from.
+    pub source: Option<Source>,
+}
+
+/// ISV mode: a service provider calls on behalf of a sub-merchant.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IsvDef {
+    /// Envelope field carrying the ISV's merchant number.
+    pub sp_merchant_no_field: String,
+    /// Header carrying the merchant authorisation token.
+    pub auth_token_header: String,
+    /// One line.
+    pub doc: Option<String>,
+    /// Where it comes from.
+    pub source: Option<Source>,
+}
+
+/// One merchant → PayerMax call.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EndpointDef {
+    /// Last path segment (`paymentOrderPay`).
+    pub api_name: Sp<String>,
+    /// Rust method name (`pay`).
+    pub fn_name: Sp<String>,
+    /// One line.
+    pub doc: Option<String>,
+    /// Type of the request's `data`.
+    pub request: Sp<String>,
+    /// Type of the response's `data`.
+    pub response: Option<Sp<String>>,
+    /// A request field that makes resends idempotent.
+    pub idempotency_key: Option<Sp<String>>,
+    /// Whether the SDK may resend it blindly.
+    #[serde(default)]
+    pub retry_safe: bool,
+    /// False when the reference could not confirm the endpoint.
+    #[serde(default = "yes")]
+    pub confirmed: bool,
+    /// Free text (what is unconfirmed, for instance).
+    pub note: Option<String>,
+    /// Where it comes from.
+    pub source: Option<Source>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// The payout result notification.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NotificationDef {
+    /// `notifyType` of payout notifications.
+    pub notify_type: String,
+    /// The notification body type.
+    #[serde(rename = "type")]
+    pub ty: Sp<String>,
+    /// The acknowledgement body type.
+    pub ack_type: Option<Sp<String>>,
+    /// The exact acknowledgement.
+    pub ack: AckDef,
+    /// Delivery schedule, seconds.
+    #[serde(default)]
+    pub retry_schedule_secs: Vec<u64>,
+    /// One line.
+    pub doc: Option<String>,
+    /// Where it comes from.
+    pub source: Option<Source>,
+}
+
+/// The acknowledgement body a merchant answers a notification with.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AckDef {
+    /// `code`, exactly.
+    pub code: String,
+    /// `msg`.
+    pub msg: String,
+}
+
+/// Who sends values of a type or enum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// The merchant sends it: enums stay strict.
+    Request,
+    /// PayerMax sends it: unknown values must still decode.
+    Response,
+    /// Both.
+    Both,
+}
+
+impl Direction {
+    /// True when PayerMax sends values of this kind (so unknown values must be kept).
+    pub fn received(self) -> bool {
+        matches!(self, Direction::Response | Direction::Both)
+    }
+}
+
+/// An object type.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TypeDef {
+    /// Rust type name.
+    pub name: Sp<String>,
+    /// One line.
+    pub doc: Option<String>,
+    /// Who sends it.
+    pub direction: Direction,
+    /// Keep unknown JSON fields.
+    #[serde(default)]
+    pub keep_unknown: bool,
+    /// False when the shape is not documented.
+    #[serde(default = "yes")]
+    pub confirmed: bool,
+    /// Where it comes from.
+    pub source: Option<Source>,
+    /// The fields.
+    pub fields: Vec<FieldDef>,
+}
+
+/// A field of an object type.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldDef {
+    /// JSON name.
+    pub name: Sp<String>,
+    /// `string`, `integer`, `amount`, or a type or enum name.
+    #[serde(rename = "type")]
+    pub ty: Sp<String>,
+    /// A JSON array of `ty`.
+    #[serde(default)]
+    pub list: bool,
+    /// Mandatory.
+    #[serde(default)]
+    pub required: bool,
+    /// Maximum length in characters.
+    pub max_len: Option<Sp<u32>>,
+    /// Minimum length in characters.
+    pub min_len: Option<Sp<u32>>,
+    /// Anchored regular expression.
+    pub pattern: Option<Sp<String>>,
+    /// One line.
+    pub doc: Option<String>,
+    /// Where it comes from.
+    pub source: Option<Source>,
+}
+
+/// An enumeration.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnumDef {
+    /// Rust type name.
+    pub name: Sp<String>,
+    /// One line.
+    pub doc: Option<String>,
+    /// Who sends it.
+    pub direction: Direction,
+    /// Where it comes from.
+    pub source: Option<Source>,
+    /// The documented values.
+    pub values: Vec<EnumValueDef>,
+}
+
+/// One documented enum value.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnumValueDef {
+    /// The wire value.
+    pub value: Sp<String>,
+    /// One line.
+    pub doc: Option<String>,
+    /// Where it comes from.
+    pub source: Option<Source>,
+}
+
+/// An allowed order status change.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransitionDef {
+    /// From this status.
+    pub from: Sp<String>,
+    /// To this status.
+    pub to: Sp<String>,
+    /// Where it comes from.
+    pub source: Option<Source>,
+}
+
+/// What a merchant should do after an error code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RetryClass {
+    /// Resend the same order after back-off, fresh requestTime and signature.
+    Transient,
+    /// Fix data or configuration, then resend with the same outTradeNo.
+    FixThenResend,
+    /// Do not resend: query or wait instead.
+    DoNotResend,
+    /// The order failed for good; a new attempt needs a new order.
+    OrderFailure,
+    /// The outcome is not known yet: query the order.
+    Query,
+    /// The reference does not say.
+    Unknown,
+}
+
+impl RetryClass {
+    /// The spec spelling (`fix_then_resend`).
+    pub fn name(self) -> &'static str {
+        match self {
+            RetryClass::Transient => "transient",
+            RetryClass::FixThenResend => "fix_then_resend",
+            RetryClass::DoNotResend => "do_not_resend",
+            RetryClass::OrderFailure => "order_failure",
+            RetryClass::Query => "query",
+            RetryClass::Unknown => "unknown",
+        }
+    }
+}
+
+/// A documented error code.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorCodeDef {
+    /// The code.
+    pub code: Sp<String>,
+    /// What it means.
+    pub meaning: String,
+    /// What to do.
+    pub retry: RetryClass,
+    /// The documented `msg`, when given.
+    pub message: Option<String>,
+    /// Where it comes from.
+    pub source: Option<Source>,
+}
+
+/// A country file or a rail file: the payout methods of one market.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarketFile {
+    /// ISO 3166-1 alpha-2 code (country files).
+    pub code: Option<Sp<String>>,
+    /// Rail name, `SWIFT` or `SEPA` (rail files).
+    pub rail: Option<Sp<String>>,
+    /// Display name.
+    pub name: String,
+    /// Region, as PayerMax groups countries.
+    pub region: Option<String>,
+    /// Rail files: the countries the rail reaches (absent: not published).
+    pub countries: Option<Vec<Sp<String>>>,
+    /// Currencies paid out, with their precision.
+    pub currencies: Vec<CurrencyDef>,
+    /// Payout methods.
+    pub methods: Vec<MethodDef>,
+}
+
+/// A currency and its decimal places.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CurrencyDef {
+    /// ISO 4217 code.
+    pub code: Sp<String>,
+    /// Decimal places an amount may carry.
+    pub decimals: Sp<u8>,
+    /// Where it comes from.
+    pub source: Source,
+}
+
+/// A payout method of a market.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MethodDef {
+    /// Unique in the file, snake_case.
+    pub id: Sp<String>,
+    /// `paymentMethodType`.
+    #[serde(rename = "type")]
+    pub method_type: Sp<String>,
+    /// Currency paid out.
+    pub currency: Sp<String>,
+    /// `clearingRail` this method needs.
+    pub clearing_rail: Option<Sp<String>>,
+    /// `targetOrg` rules.
+    pub target_org: Option<TargetOrgDef>,
+    /// Amount limits, in `currency`.
+    pub amount: Option<AmountLimits>,
+    /// Payee types accepted.
+    pub payee_types: Option<Vec<Sp<String>>>,
+    /// Arrival time, free text.
+    pub arrival: Option<String>,
+    /// Free text.
+    pub note: Option<String>,
+    /// Where it comes from.
+    pub source: Source,
+    /// Field rules on top of the API-wide ones.
+    #[serde(default)]
+    pub rules: Vec<RuleDef>,
+}
+
+/// `targetOrg` rules of a method.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TargetOrgDef {
+    /// Must be sent (absent: not stated).
+    pub required: Option<bool>,
+    /// Known organisation codes.
+    #[serde(default)]
+    pub values: Vec<Sp<String>>,
+    /// The list is complete; only then is it enforced.
+    #[serde(default)]
+    pub complete: bool,
+    /// Per-organisation amount limits.
+    #[serde(default)]
+    pub limits: BTreeMap<String, AmountLimits>,
+    /// Free text.
+    pub note: Option<String>,
+}
+
+/// Amount bounds as decimal strings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AmountLimits {
+    /// Inclusive minimum.
+    pub min: Option<Sp<String>>,
+    /// Inclusive maximum.
+    pub max: Option<Sp<String>>,
+    /// Free text.
+    pub note: Option<String>,
+}
+
+/// A field rule of a method.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleDef {
+    /// Path relative to the payout request's `data`.
+    pub field: Sp<String>,
+    /// Must be sent.
+    pub required: Option<bool>,
+    /// Anchored regular expression.
+    pub pattern: Option<Sp<String>>,
+    /// Minimum length in characters.
+    pub min_len: Option<Sp<u32>>,
+    /// Maximum length in characters.
+    pub max_len: Option<Sp<u32>>,
+    /// Allowed values.
+    #[serde(rename = "enum")]
+    pub one_of: Option<Vec<Sp<String>>>,
+    /// A named check (`iban`).
+    pub check: Option<Sp<String>>,
+    /// Free text.
+    pub note: Option<String>,
+    /// Where it comes from.
+    pub source: Source,
+}

@@ -1,0 +1,725 @@
+//! Semantic checks after parsing, all reported together: undefined types, invalid regexes,
+//! rules on paths the payout request does not have, duplicates, undeclared enum values,
+//! file names that disagree with their country code, methods without currency precision,
+//! unknown named checks.
+
+use crate::checks::NamedCheck;
+use crate::diag::{Diagnostic, closest};
+use crate::model::{AmountLimits, ApiFile, FieldDef, MarketFile, RuleDef, TypeDef};
+use crate::sp::{Pos, Sp};
+use crate::{Market, Spec};
+use regex::Regex;
+use rust_decimal::Decimal;
+use std::collections::{BTreeSet, HashMap};
+use std::path::PathBuf;
+use std::str::FromStr;
+
+/// Primitive field types.
+pub const PRIMITIVES: [&str; 3] = ["string", "integer", "amount"];
+/// The enum whose values are `paymentMethodType`s.
+pub const METHOD_TYPE_ENUM: &str = "PaymentMethodType";
+/// The enum whose values are `clearingRail`s.
+pub const CLEARING_RAIL_ENUM: &str = "ClearingRail";
+/// The enum whose values are `payeeType`s.
+pub const PAYEE_TYPE_ENUM: &str = "PayeeType";
+/// The enum whose values are order statuses.
+pub const STATUS_ENUM: &str = "PayoutStatus";
+/// The api name of the payout call; country rules name paths of its request.
+pub const PAYOUT_API: &str = "paymentOrderPay";
+
+struct Ctx<'a> {
+    diags: &'a mut Vec<Diagnostic>,
+    patterns: HashMap<String, Regex>,
+}
+
+impl Ctx<'_> {
+    fn err(&mut self, file: &str, pos: Pos, msg: impl Into<String>, hint: Option<String>) {
+        let d = Diagnostic::new(file, pos, msg);
+        self.diags.push(match hint {
+            Some(h) => d.with_hint(h),
+            None => d,
+        });
+    }
+
+    fn pattern(&mut self, file: &str, p: &Sp<String>) {
+        if self.patterns.contains_key(p.as_str()) {
+            return;
+        }
+        match Regex::new(p) {
+            Ok(re) => {
+                if !(p.starts_with('^') && p.ends_with('$')) {
+                    self.err(
+                        file,
+                        p.pos,
+                        format!("pattern `{}` is not anchored", p.value),
+                        Some("write it as `^...$` so it matches the whole value".into()),
+                    );
+                }
+                self.patterns.insert(p.value.clone(), re);
+            }
+            Err(e) => {
+                let text = e.to_string();
+                let detail = text
+                    .lines()
+                    .last()
+                    .unwrap_or("")
+                    .trim()
+                    .trim_start_matches("error: ")
+                    .to_owned();
+                self.err(
+                    file,
+                    p.pos,
+                    format!("invalid regex `{}`: {detail}", p.value),
+                    Some(
+                        "patterns use Rust `regex` syntax (no look-around, no back-references)"
+                            .into(),
+                    ),
+                );
+            }
+        }
+    }
+}
+
+fn did_you_mean<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    closest(wrong, candidates).map(|c| format!("did you mean `{c}`?"))
+}
+
+/// Runs every check, adds problems to `diags`, and returns the spec (valid only if none were added).
+pub(crate) fn check(
+    api: ApiFile,
+    api_file: String,
+    countries: Vec<Market>,
+    rails: Vec<Market>,
+    disk_files: Vec<PathBuf>,
+    diags: &mut Vec<Diagnostic>,
+) -> Spec {
+    let mut cx = Ctx {
+        diags,
+        patterns: HashMap::new(),
+    };
+    check_api(&mut cx, &api, &api_file);
+    let mut seen = HashMap::new();
+    for m in &countries {
+        check_market(&mut cx, &api, m, false, &mut seen);
+    }
+    let mut seen_rails = HashMap::new();
+    for m in &rails {
+        check_market(&mut cx, &api, m, true, &mut seen_rails);
+    }
+    Spec {
+        api,
+        api_file,
+        countries,
+        rails,
+        disk_files,
+        patterns: cx.patterns,
+    }
+}
+
+fn names_of(api: &ApiFile) -> BTreeSet<&str> {
+    api.types
+        .iter()
+        .map(|t| t.name.as_str())
+        .chain(api.enums.iter().map(|e| e.name.as_str()))
+        .collect()
+}
+
+fn check_api(cx: &mut Ctx, api: &ApiFile, file: &str) {
+    let mut names: HashMap<&str, Pos> = HashMap::new();
+    for name in api
+        .types
+        .iter()
+        .map(|t| &t.name)
+        .chain(api.enums.iter().map(|e| &e.name))
+    {
+        if let Some(first) = names.insert(name.as_str(), name.pos) {
+            cx.err(
+                file,
+                name.pos,
+                format!(
+                    "duplicate type `{}` (first defined at line {})",
+                    name.value, first.line
+                ),
+                Some("type and enum names share one namespace; rename one".into()),
+            );
+        }
+    }
+    let known = names_of(api);
+    for t in &api.types {
+        check_type(cx, file, t, &known);
+    }
+    for e in &api.enums {
+        let mut values = HashMap::new();
+        for v in &e.values {
+            if let Some(first) = values.insert(v.value.as_str(), v.value.pos) {
+                cx.err(
+                    file,
+                    v.value.pos,
+                    format!(
+                        "duplicate value `{}` in enum `{}` (first at line {})",
+                        v.value.value, e.name.value, first.line
+                    ),
+                    None,
+                );
+            }
+        }
+    }
+    let type_ref = |cx: &mut Ctx, name: &Sp<String>, what: &str| {
+        if !api.types.iter().any(|t| t.name.value == name.value) {
+            let hint = did_you_mean(name, api.types.iter().map(|t| t.name.as_str()));
+            cx.err(
+                file,
+                name.pos,
+                format!("{what} `{}` is not a defined type", name.value),
+                hint,
+            );
+        }
+    };
+    let mut api_names = HashMap::new();
+    let mut fn_names = HashMap::new();
+    for ep in &api.endpoints {
+        if api_names.insert(ep.api_name.as_str(), ()).is_some() {
+            cx.err(
+                file,
+                ep.api_name.pos,
+                format!("duplicate endpoint `{}`", ep.api_name.value),
+                None,
+            );
+        }
+        if fn_names.insert(ep.fn_name.as_str(), ()).is_some() {
+            cx.err(
+                file,
+                ep.fn_name.pos,
+                format!("duplicate fn_name `{}`", ep.fn_name.value),
+                None,
+            );
+        }
+        type_ref(cx, &ep.request, "request type");
+        if let Some(r) = &ep.response {
+            type_ref(cx, r, "response type");
+        }
+        if let (Some(key), Some(req)) = (
+            &ep.idempotency_key,
+            api.types.iter().find(|t| t.name.value == ep.request.value),
+        ) {
+            if !req.fields.iter().any(|f| f.name.value == key.value) {
+                let hint = did_you_mean(key, req.fields.iter().map(|f| f.name.as_str()));
+                cx.err(
+                    file,
+                    key.pos,
+                    format!(
+                        "idempotency key `{}` is not a field of `{}`",
+                        key.value, req.name.value
+                    ),
+                    hint,
+                );
+            }
+        }
+    }
+    for t in [&api.envelope.request_type, &api.envelope.response_type]
+        .into_iter()
+        .flatten()
+    {
+        type_ref(cx, t, "envelope type");
+    }
+    type_ref(cx, &api.notification.ty, "notification type");
+    if let Some(t) = &api.notification.ack_type {
+        type_ref(cx, t, "acknowledgement type");
+    }
+    let statuses: Vec<&str> = enum_values(api, STATUS_ENUM);
+    for tr in &api.status_transitions {
+        for s in [&tr.from, &tr.to] {
+            if !statuses.contains(&s.as_str()) {
+                let hint = did_you_mean(s, statuses.iter().copied());
+                cx.err(
+                    file,
+                    s.pos,
+                    format!("`{}` is not a value of enum `{STATUS_ENUM}`", s.value),
+                    hint,
+                );
+            }
+        }
+    }
+    let mut codes = HashMap::new();
+    for c in &api.error_codes {
+        if let Some(first) = codes.insert(c.code.as_str(), c.code.pos) {
+            cx.err(
+                file,
+                c.code.pos,
+                format!(
+                    "duplicate error code `{}` (first at line {})",
+                    c.code.value, first.line
+                ),
+                None,
+            );
+        }
+    }
+}
+
+fn check_type(cx: &mut Ctx, file: &str, t: &TypeDef, known: &BTreeSet<&str>) {
+    let mut fields = HashMap::new();
+    for f in &t.fields {
+        if let Some(first) = fields.insert(f.name.as_str(), f.name.pos) {
+            cx.err(
+                file,
+                f.name.pos,
+                format!(
+                    "duplicate field `{}` in type `{}` (first at line {})",
+                    f.name.value, t.name.value, first.line
+                ),
+                None,
+            );
+        }
+        if !PRIMITIVES.contains(&f.ty.as_str()) && !known.contains(f.ty.as_str()) {
+            let hint = did_you_mean(
+                &f.ty,
+                PRIMITIVES.iter().copied().chain(known.iter().copied()),
+            )
+            .or_else(|| {
+                Some("use string, integer, amount, or a type or enum defined in this file".into())
+            });
+            cx.err(
+                file,
+                f.ty.pos,
+                format!("field `{}` has unknown type `{}`", f.name.value, f.ty.value),
+                hint,
+            );
+        }
+        if let Some(p) = &f.pattern {
+            cx.pattern(file, p);
+        }
+        if let (Some(min), Some(max)) = (&f.min_len, &f.max_len) {
+            if min.value > max.value {
+                cx.err(
+                    file,
+                    min.pos,
+                    format!(
+                        "min_len {} is greater than max_len {}",
+                        min.value, max.value
+                    ),
+                    None,
+                );
+            }
+        }
+    }
+}
+
+/// The values of enum `name` (empty when it is not defined).
+pub fn enum_values<'a>(api: &'a ApiFile, name: &str) -> Vec<&'a str> {
+    api.enums
+        .iter()
+        .find(|e| e.name.value == name)
+        .map(|e| e.values.iter().map(|v| v.value.as_str()).collect())
+        .unwrap_or_default()
+}
+
+/// What a dotted path names inside a type: a field, and whether it is an object.
+pub(crate) enum PathTarget<'a> {
+    /// A leaf or object field.
+    Field(&'a FieldDef),
+}
+
+/// Resolves `payeeInfo.accountInfo.accountNo` from `root`; on failure, the failing segment and
+/// the names available there.
+/// `Err(None)`: a type on the way is undefined, which is reported on its own.
+pub(crate) fn resolve<'a>(
+    api: &'a ApiFile,
+    root: &'a TypeDef,
+    path: &str,
+) -> Result<PathTarget<'a>, Option<(String, Vec<&'a str>)>> {
+    let mut ty = root;
+    let mut segments = path.split('.').peekable();
+    while let Some(seg) = segments.next() {
+        let Some(field) = ty.fields.iter().find(|f| f.name.value == seg) else {
+            return Err(Some((
+                seg.to_owned(),
+                ty.fields.iter().map(|f| f.name.as_str()).collect(),
+            )));
+        };
+        if segments.peek().is_none() {
+            return Ok(PathTarget::Field(field));
+        }
+        match api.types.iter().find(|t| t.name.value == field.ty.value) {
+            Some(next) => ty = next,
+            None if PRIMITIVES.contains(&field.ty.as_str())
+                || api.enums.iter().any(|e| e.name.value == field.ty.value) =>
+            {
+                let next = segments.next().unwrap_or_default().to_owned();
+                return Err(Some((next, Vec::new())));
+            }
+            None => return Err(None),
+        }
+    }
+    Err(Some((String::new(), Vec::new())))
+}
+
+fn is_object(api: &ApiFile, f: &FieldDef) -> bool {
+    api.types.iter().any(|t| t.name.value == f.ty.value)
+}
+
+fn check_market(
+    cx: &mut Ctx,
+    api: &ApiFile,
+    m: &Market,
+    rail: bool,
+    seen: &mut HashMap<String, String>,
+) {
+    let file = m.file.as_str();
+    let def = &m.def;
+    let Some(code) = check_identity(cx, file, def, rail) else {
+        return;
+    };
+    if let Some(first) = seen.insert(code.value.clone(), file.to_owned()) {
+        cx.err(
+            file,
+            code.pos,
+            format!(
+                "duplicate {} `{}` (also in {first})",
+                if rail { "rail" } else { "country" },
+                code.value
+            ),
+            Some("each country or rail is described by exactly one file".into()),
+        );
+    }
+    if let Some(list) = &def.countries {
+        for c in list {
+            if !is_country_code(c) {
+                cx.err(
+                    file,
+                    c.pos,
+                    format!("`{}` is not an ISO 3166-1 alpha-2 code", c.value),
+                    Some("two upper-case letters; quote `'NO'`".into()),
+                );
+            }
+        }
+    }
+    let mut currencies: HashMap<&str, u8> = HashMap::new();
+    for c in &def.currencies {
+        if currencies
+            .insert(c.code.as_str(), c.decimals.value)
+            .is_some()
+        {
+            cx.err(
+                file,
+                c.code.pos,
+                format!("duplicate currency `{}`", c.code.value),
+                None,
+            );
+        }
+        if c.code.len() != 3 || !c.code.bytes().all(|b| b.is_ascii_uppercase()) {
+            cx.err(
+                file,
+                c.code.pos,
+                format!("`{}` is not an ISO 4217 currency code", c.code.value),
+                None,
+            );
+        }
+        if c.decimals.value > 4 {
+            cx.err(
+                file,
+                c.decimals.pos,
+                format!("{} decimal places for {}", c.decimals.value, c.code.value),
+                Some("currencies use 0 to 3 decimal places".into()),
+            );
+        }
+    }
+    let method_types = enum_values(api, METHOD_TYPE_ENUM);
+    let rails_enum = enum_values(api, CLEARING_RAIL_ENUM);
+    let payee_types = enum_values(api, PAYEE_TYPE_ENUM);
+    let payout_type = api
+        .endpoints
+        .iter()
+        .find(|e| e.api_name.value == PAYOUT_API)
+        .and_then(|e| api.types.iter().find(|t| t.name.value == e.request.value));
+    let mut ids = HashMap::new();
+    for method in &def.methods {
+        if ids.insert(method.id.as_str(), ()).is_some() {
+            cx.err(
+                file,
+                method.id.pos,
+                format!("duplicate method `{}`", method.id.value),
+                Some("method ids are unique within a file".into()),
+            );
+        }
+        if !is_snake(&method.id) {
+            cx.err(
+                file,
+                method.id.pos,
+                format!("method id `{}` is not snake_case", method.id.value),
+                Some("use lower-case letters, digits and `_`".into()),
+            );
+        }
+        value_in(
+            cx,
+            file,
+            &method.method_type,
+            &method_types,
+            METHOD_TYPE_ENUM,
+        );
+        if let Some(r) = &method.clearing_rail {
+            value_in(cx, file, r, &rails_enum, CLEARING_RAIL_ENUM);
+        }
+        for p in method.payee_types.iter().flatten() {
+            value_in(cx, file, p, &payee_types, PAYEE_TYPE_ENUM);
+        }
+        let decimals = match currencies.get(method.currency.as_str()) {
+            Some(d) => Some(*d),
+            None => {
+                cx.err(
+                    file,
+                    method.currency.pos,
+                    format!(
+                        "method `{}` pays in {} but the file gives no precision for it",
+                        method.id.value, method.currency.value
+                    ),
+                    Some(format!(
+                        "add `- {{code: {}, decimals: N, source: ...}}` under `currencies:`",
+                        method.currency.value
+                    )),
+                );
+                None
+            }
+        };
+        if let Some(limits) = &method.amount {
+            check_limits(cx, file, limits, decimals);
+        }
+        if let Some(org) = &method.target_org {
+            for (name, limits) in &org.limits {
+                if !org.values.iter().any(|v| v.value == *name) {
+                    let pos = limits
+                        .min
+                        .as_ref()
+                        .or(limits.max.as_ref())
+                        .map(|s| s.pos)
+                        .unwrap_or_default();
+                    cx.err(
+                        file,
+                        pos,
+                        format!(
+                            "limits for `{name}`, which is not among the method's target_org values"
+                        ),
+                        None,
+                    );
+                }
+                check_limits(cx, file, limits, decimals);
+            }
+        }
+        let mut rule_fields = HashMap::new();
+        for rule in &method.rules {
+            if let Some(first) = rule_fields.insert(rule.field.as_str(), rule.field.pos) {
+                cx.err(
+                    file,
+                    rule.field.pos,
+                    format!(
+                        "duplicate rule for `{}` in method `{}` (first at line {})",
+                        rule.field.value, method.id.value, first.line
+                    ),
+                    Some("merge the two rules into one".into()),
+                );
+            }
+            if let Some(root) = payout_type {
+                check_rule(cx, api, file, root, rule);
+            }
+        }
+    }
+}
+
+fn check_identity<'a>(
+    cx: &mut Ctx,
+    file: &str,
+    def: &'a MarketFile,
+    rail: bool,
+) -> Option<&'a Sp<String>> {
+    let stem = std::path::Path::new(file)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("")
+        .to_owned();
+    let (key, other) = if rail {
+        (&def.rail, &def.code)
+    } else {
+        (&def.code, &def.rail)
+    };
+    if let Some(o) = other {
+        let msg = if rail {
+            "a rail file takes `rail:`, not `code:`"
+        } else {
+            "a country file takes `code:`, not `rail:`"
+        };
+        cx.err(file, o.pos, msg, Some("list rail files under `rails:` and country files under `countries:` in the root file".into()));
+    }
+    let Some(code) = key else {
+        let msg = if rail {
+            "rail file has no `rail:`"
+        } else {
+            "country file has no `code:`"
+        };
+        cx.err(file, Pos { line: 1, column: 1 }, msg, None);
+        return None;
+    };
+    if !rail && !is_country_code(code) {
+        cx.err(
+            file,
+            code.pos,
+            format!("`{}` is not an ISO 3166-1 alpha-2 code", code.value),
+            Some("two upper-case letters, e.g. `BR`; quote `'NO'`".into()),
+        );
+    }
+    if !stem.eq_ignore_ascii_case(code) {
+        cx.err(
+            file,
+            code.pos,
+            format!("file `{stem}.yaml` describes `{}`", code.value),
+            Some(format!(
+                "name the file `{}.yaml`, or fix the code",
+                code.to_ascii_lowercase()
+            )),
+        );
+    }
+    Some(code)
+}
+
+fn is_country_code(s: &str) -> bool {
+    s.len() == 2 && s.bytes().all(|b| b.is_ascii_uppercase())
+}
+
+fn is_snake(s: &str) -> bool {
+    s.bytes().next().is_some_and(|b| b.is_ascii_lowercase())
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
+fn value_in(cx: &mut Ctx, file: &str, v: &Sp<String>, allowed: &[&str], enum_name: &str) {
+    if !allowed.contains(&v.as_str()) {
+        let hint = did_you_mean(v, allowed.iter().copied())
+            .or_else(|| Some(format!("one of: {}", allowed.join(", "))));
+        cx.err(
+            file,
+            v.pos,
+            format!("`{}` is not a value of enum `{enum_name}`", v.value),
+            hint,
+        );
+    }
+}
+
+fn check_limits(cx: &mut Ctx, file: &str, limits: &AmountLimits, decimals: Option<u8>) {
+    let mut parsed = [None, None];
+    for (slot, bound) in parsed.iter_mut().zip([&limits.min, &limits.max]) {
+        let Some(b) = bound else { continue };
+        match Decimal::from_str(b) {
+            Ok(d) if d.is_sign_negative() => {
+                cx.err(file, b.pos, format!("negative amount `{}`", b.value), None)
+            }
+            Ok(d) => {
+                if let Some(places) = decimals {
+                    if d.normalize().scale() > u32::from(places) {
+                        cx.err(
+                            file,
+                            b.pos,
+                            format!(
+                                "amount `{}` has more decimal places than the currency's {places}",
+                                b.value
+                            ),
+                            None,
+                        );
+                    }
+                }
+                *slot = Some(d);
+            }
+            Err(_) => cx.err(
+                file,
+                b.pos,
+                format!("`{}` is not a decimal amount", b.value),
+                Some("write amounts as quoted decimals, e.g. '0.01'".into()),
+            ),
+        }
+    }
+    if let [Some(min), Some(max)] = parsed {
+        if min > max {
+            let pos = limits.min.as_ref().map(|s| s.pos).unwrap_or_default();
+            cx.err(
+                file,
+                pos,
+                format!("minimum {min} is greater than maximum {max}"),
+                None,
+            );
+        }
+    }
+}
+
+fn check_rule(cx: &mut Ctx, api: &ApiFile, file: &str, root: &TypeDef, rule: &RuleDef) {
+    let field = match resolve(api, root, &rule.field) {
+        Ok(PathTarget::Field(f)) => Some(f),
+        Err(None) => None,
+        Err(Some((segment, candidates))) => {
+            let hint = did_you_mean(&segment, candidates.iter().copied())
+                .map(|h| format!("{h} (paths are relative to the `data` of `{PAYOUT_API}`)"))
+                .or_else(|| Some(format!("paths are relative to the `data` of `{PAYOUT_API}`, e.g. `payeeInfo.accountInfo.accountNo`")));
+            cx.err(
+                file,
+                rule.field.pos,
+                format!(
+                    "rule on `{}`, which the payout request does not have (no `{segment}`)",
+                    rule.field.value
+                ),
+                hint,
+            );
+            None
+        }
+    };
+    if field.is_some_and(|f| is_object(api, f)) {
+        let extra = rule.pattern.is_some()
+            || rule.min_len.is_some()
+            || rule.max_len.is_some()
+            || rule.one_of.is_some()
+            || rule.check.is_some();
+        if extra {
+            cx.err(
+                file,
+                rule.field.pos,
+                format!(
+                    "`{}` is an object: a rule on it can only say `required`",
+                    rule.field.value
+                ),
+                Some("put format rules on its fields".into()),
+            );
+        }
+    }
+    if let Some(p) = &rule.pattern {
+        cx.pattern(file, p);
+    }
+    if let (Some(min), Some(max)) = (&rule.min_len, &rule.max_len) {
+        if min.value > max.value {
+            cx.err(
+                file,
+                min.pos,
+                format!(
+                    "min_len {} is greater than max_len {}",
+                    min.value, max.value
+                ),
+                None,
+            );
+        }
+    }
+    if let (Some(values), Some(field)) = (&rule.one_of, field) {
+        let declared = enum_values(api, &field.ty);
+        if api.enums.iter().any(|e| e.name.value == field.ty.value) {
+            for v in values {
+                value_in(cx, file, v, &declared, &field.ty);
+            }
+        }
+    }
+    if let Some(check) = &rule.check {
+        if NamedCheck::from_name(check).is_none() {
+            let names = NamedCheck::ALL.map(NamedCheck::name);
+            let hint = did_you_mean(check, names.iter().copied())
+                .or_else(|| Some(format!("one of: {}", names.join(", "))));
+            cx.err(
+                file,
+                check.pos,
+                format!("unknown check `{}`", check.value),
+                hint,
+            );
+        }
+    }
+}

@@ -1,0 +1,727 @@
+//! The rule interpreter: validates a payout request's `data` against the API-wide field rules
+//! and the rules of its country (or rail) and payment method.
+//!
+//! Reports are flat, ordered lists of [`Violation`]s (sorted by JSON path; for one path, in rule
+//! order), each with a stable code, the rule's parameters and an English message. The sandbox
+//! and the CLI use this interpreter; generated validators must produce identical reports.
+//!
+//! Tolerant choices where the reference is unsure, each documented where it is made:
+//! - an empty string counts as absent (PayerMax treats blank fields as not sent);
+//! - a `targetOrg` list is only enforced when the spec marks it `complete`;
+//! - amount limits and per-organisation limits apply only when `trade.currency` is the method's
+//!   currency (limits are stated in the destination currency);
+//! - a country the spec does not describe gets the API-wide rules only: PayerMax pays out to
+//!   more countries than the public pages document;
+//! - fields the API does not declare are not processed (as PayerMax does for element validation).
+
+use crate::checks::NamedCheck;
+use crate::model::{FieldDef, MethodDef, TypeDef};
+use crate::{Market, Spec};
+use rust_decimal::Decimal;
+use serde_json::{Map, Value};
+use std::borrow::Cow;
+use std::fmt;
+use std::str::FromStr;
+
+/// One violated rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    /// JSON path relative to `data`, e.g. `payeeInfo.accountInfo.accountNo`.
+    pub path: String,
+    /// Stable code: `required`, `type`, `max_length`, `min_length`, `pattern`, `enum`, `check`,
+    /// `amount_format`, `amount_precision`, `amount_min`, `amount_max`, `method_unavailable`,
+    /// `country_not_in_rail`, `payee_type`.
+    pub code: &'static str,
+    /// The rule's parameters (`max` → `64`).
+    pub params: Vec<(&'static str, String)>,
+    /// What is wrong, in English, without the path.
+    pub message: String,
+}
+
+impl Violation {
+    fn new(path: &str, code: &'static str, message: String) -> Self {
+        Violation {
+            path: path.to_owned(),
+            code,
+            params: Vec::new(),
+            message,
+        }
+    }
+
+    fn param(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.params.push((name, value.into()));
+        self
+    }
+
+    /// As JSON: `{"path", "code", "params": {..}, "message"}`.
+    pub fn to_json(&self) -> Value {
+        let params: Map<String, Value> = self
+            .params
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), Value::String(v.clone())))
+            .collect();
+        serde_json::json!({
+            "path": self.path, "code": self.code, "params": params, "message": self.message,
+        })
+    }
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path, self.message)
+    }
+}
+
+/// The answer in the shape of `paymentFieldValidation`'s response.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FieldReport {
+    /// `PASS` when no field failed, else `PARAMS_INVALID`.
+    pub validation_code: &'static str,
+    /// Sent fields that belong to the method's rule set and passed.
+    pub passed: Vec<String>,
+    /// Sent fields that the API knows but the method's rule set does not use.
+    pub ignored: Vec<String>,
+    /// Sent fields that failed: (path, message).
+    pub failed: Vec<(String, String)>,
+}
+
+/// Whether absent required fields are reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// A payout: every required field must be there.
+    Payout,
+    /// Element validation: fields not sent are not checked.
+    Fields,
+}
+
+/// The method a request selects, and the market it belongs to.
+#[derive(Debug, Clone, Copy)]
+pub struct Selection<'a> {
+    /// The country or rail.
+    pub market: &'a Market,
+    /// The method.
+    pub method: &'a MethodDef,
+}
+
+/// Fields that select the rule set: always part of it.
+const SELECTORS: [&str; 9] = [
+    "country",
+    "destinationCurrency",
+    "clearingRail",
+    "chargeOption",
+    "payeeInfo.paymentMethodType",
+    "payeeInfo.targetOrg",
+    "payeeInfo.accountInfo.accountNo",
+    "trade.amount",
+    "trade.currency",
+];
+
+/// Builds paths without allocating until a violation needs one.
+struct PathBuf<'a> {
+    parts: Vec<Cow<'a, str>>,
+}
+
+impl PathBuf<'_> {
+    fn render(&self, last: &str) -> String {
+        let mut s = String::new();
+        for p in self
+            .parts
+            .iter()
+            .map(|p| p.as_ref())
+            .chain(std::iter::once(last))
+        {
+            if !s.is_empty() && !p.starts_with('[') {
+                s.push('.');
+            }
+            s.push_str(p);
+        }
+        s
+    }
+}
+
+fn absent(v: Option<&Value>) -> bool {
+    match v {
+        None | Some(Value::Null) => true,
+        Some(Value::String(s)) => s.is_empty(),
+        _ => false,
+    }
+}
+
+fn lookup<'v>(data: &'v Value, path: &str) -> Option<&'v Value> {
+    path.split('.').try_fold(data, |v, seg| v.get(seg))
+}
+
+fn str_at<'v>(data: &'v Value, path: &str) -> Option<&'v str> {
+    lookup(data, path)
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+}
+
+impl Spec {
+    /// Validates a payout request's `data`: every violated rule, in a stable order.
+    pub fn validate_payout(&self, data: &Value) -> Vec<Violation> {
+        self.validate_as(data, Mode::Payout)
+    }
+
+    /// Validates like `paymentFieldValidation`: fields not sent are not checked.
+    pub fn validate_sent_fields(&self, data: &Value) -> Vec<Violation> {
+        self.validate_as(data, Mode::Fields)
+    }
+
+    /// Validates `data` against the API-wide field rules of type `type_name` only (no country
+    /// rules): for requests other than the payout and element validation.
+    pub fn validate_type(&self, type_name: &str, data: &Value) -> Vec<Violation> {
+        let mut out = Vec::new();
+        if let Some(ty) = self.type_def(type_name) {
+            if !data.is_object() {
+                out.push(Violation::new(
+                    "",
+                    "type",
+                    "the request data must be a JSON object".into(),
+                ));
+                return out;
+            }
+            self.walk(
+                ty,
+                data,
+                &mut PathBuf { parts: Vec::new() },
+                Mode::Payout,
+                &mut out,
+            );
+        }
+        out.sort_by(|a, b| a.path.cmp(&b.path));
+        out
+    }
+
+    /// Answers like `paymentFieldValidation`: passed, ignored and failed fields.
+    pub fn field_report(&self, data: &Value) -> FieldReport {
+        let violations = self.validate_sent_fields(data);
+        let selection = self.select(data).ok();
+        let mut report = FieldReport::default();
+        let mut sent = Vec::new();
+        if let Some(root) = self.payout_request_type() {
+            self.sent_leaves(root, data, &mut PathBuf { parts: Vec::new() }, &mut sent);
+        }
+        for path in sent {
+            if let Some(v) = violations.iter().find(|v| v.path == path) {
+                report.failed.push((path, v.message.clone()));
+            } else if SELECTORS.contains(&path.as_str())
+                || selection.flatten().is_some_and(|s| {
+                    s.method
+                        .rules
+                        .iter()
+                        .any(|r| path.starts_with(r.field.as_str()))
+                })
+            {
+                report.passed.push(path);
+            } else {
+                report.ignored.push(path);
+            }
+        }
+        for v in &violations {
+            if !report.failed.iter().any(|(p, _)| *p == v.path) && v.code != "required" {
+                report.failed.push((v.path.clone(), v.message.clone()));
+            }
+        }
+        report.validation_code = if report.failed.is_empty() {
+            "PASS"
+        } else {
+            "PARAMS_INVALID"
+        };
+        report
+    }
+
+    fn sent_leaves<'a>(
+        &'a self,
+        ty: &'a TypeDef,
+        value: &Value,
+        path: &mut PathBuf<'a>,
+        out: &mut Vec<String>,
+    ) {
+        for field in &ty.fields {
+            let v = value.get(field.name.as_str());
+            if absent(v) {
+                continue;
+            }
+            match (self.type_def(&field.ty), v) {
+                (Some(inner), Some(obj @ Value::Object(_))) if !field.list => {
+                    path.parts.push(Cow::Borrowed(field.name.as_str()));
+                    self.sent_leaves(inner, obj, path, out);
+                    path.parts.pop();
+                }
+                _ => out.push(path.render(&field.name)),
+            }
+        }
+    }
+
+    fn validate_as(&self, data: &Value, mode: Mode) -> Vec<Violation> {
+        let mut out = Vec::new();
+        if let Some(root) = self.payout_request_type() {
+            if !data.is_object() {
+                out.push(Violation::new(
+                    "",
+                    "type",
+                    "the request data must be a JSON object".into(),
+                ));
+                return out;
+            }
+            self.walk(
+                root,
+                data,
+                &mut PathBuf { parts: Vec::new() },
+                mode,
+                &mut out,
+            );
+        }
+        match self.select(data) {
+            Ok(Some(sel)) => self.method_rules(sel, data, mode, &mut out),
+            Ok(None) => {}
+            Err(v) => out.push(v),
+        }
+        out.sort_by(|a, b| a.path.cmp(&b.path));
+        out
+    }
+
+    fn walk<'a>(
+        &'a self,
+        ty: &'a TypeDef,
+        obj: &Value,
+        path: &mut PathBuf<'a>,
+        mode: Mode,
+        out: &mut Vec<Violation>,
+    ) {
+        for field in &ty.fields {
+            let v = obj.get(field.name.as_str());
+            if absent(v) {
+                if field.required && mode == Mode::Payout {
+                    out.push(Violation::new(
+                        &path.render(&field.name),
+                        "required",
+                        "is required".into(),
+                    ));
+                }
+                continue;
+            }
+            let Some(v) = v else { continue };
+            if field.list {
+                let Some(items) = v.as_array() else {
+                    out.push(Violation::new(
+                        &path.render(&field.name),
+                        "type",
+                        "must be an array".into(),
+                    ));
+                    continue;
+                };
+                for (i, item) in items.iter().enumerate() {
+                    let index = Cow::Owned(format!("{}[{i}]", field.name.value));
+                    self.value(field, item, index, path, mode, out);
+                }
+            } else {
+                self.value(
+                    field,
+                    v,
+                    Cow::Borrowed(field.name.as_str()),
+                    path,
+                    mode,
+                    out,
+                );
+            }
+        }
+    }
+
+    fn value<'a>(
+        &'a self,
+        field: &'a FieldDef,
+        v: &Value,
+        name: Cow<'a, str>,
+        path: &mut PathBuf<'a>,
+        mode: Mode,
+        out: &mut Vec<Violation>,
+    ) {
+        if let Some(inner) = self.type_def(&field.ty) {
+            if v.is_object() {
+                path.parts.push(name);
+                self.walk(inner, v, path, mode, out);
+                path.parts.pop();
+            } else {
+                out.push(Violation::new(
+                    &path.render(&name),
+                    "type",
+                    "must be an object".into(),
+                ));
+            }
+            return;
+        }
+        let name = name.as_ref();
+        if field.ty.value == "integer" {
+            if !(v.is_i64() || v.is_u64()) {
+                out.push(Violation::new(
+                    &path.render(name),
+                    "type",
+                    "must be an integer".into(),
+                ));
+            }
+            return;
+        }
+        let Some(s) = v.as_str() else {
+            out.push(Violation::new(
+                &path.render(name),
+                "type",
+                "must be a string".into(),
+            ));
+            return;
+        };
+        if field.ty.value == "amount" && !is_decimal(s) {
+            out.push(
+                Violation::new(
+                    &path.render(name),
+                    "amount_format",
+                    format!("`{s}` is not a decimal amount such as 10 or 10.50"),
+                )
+                .param("value", s),
+            );
+        }
+        if let Some(e) = self.enum_def(&field.ty) {
+            if !e.direction.received() && !e.values.iter().any(|x| x.value.value == s) {
+                let allowed: Vec<&str> = e.values.iter().map(|x| x.value.as_str()).collect();
+                out.push(
+                    Violation::new(
+                        &path.render(name),
+                        "enum",
+                        format!("`{s}` is not one of: {}", allowed.join(", ")),
+                    )
+                    .param("allowed", allowed.join(",")),
+                );
+            }
+        }
+        let len = || s.chars().count();
+        if let Some(max) = &field.max_len {
+            if len() > max.value as usize {
+                out.push(
+                    Violation::new(
+                        &path.render(name),
+                        "max_length",
+                        format!("length {} is greater than {}", len(), max.value),
+                    )
+                    .param("max", max.value.to_string()),
+                );
+            }
+        }
+        if let Some(min) = &field.min_len {
+            if len() < min.value as usize {
+                out.push(
+                    Violation::new(
+                        &path.render(name),
+                        "min_length",
+                        format!("length {} is less than {}", len(), min.value),
+                    )
+                    .param("min", min.value.to_string()),
+                );
+            }
+        }
+        if let Some(p) = &field.pattern {
+            if self
+                .patterns
+                .get(p.as_str())
+                .is_some_and(|re| !re.is_match(s))
+            {
+                out.push(
+                    Violation::new(
+                        &path.render(name),
+                        "pattern",
+                        format!("does not match `{}`", p.value),
+                    )
+                    .param("pattern", p.value.clone()),
+                );
+            }
+        }
+    }
+
+    /// The country or rail method a request selects. `Ok(None)`: the country is not in the
+    /// spec (API-wide rules only) or the selecting fields are missing (reported elsewhere).
+    pub fn select(&self, data: &Value) -> Result<Option<Selection<'_>>, Violation> {
+        let Some(country) = str_at(data, "country") else {
+            return Ok(None);
+        };
+        let Some(method_type) = str_at(data, "payeeInfo.paymentMethodType") else {
+            return Ok(None);
+        };
+        let rail = str_at(data, "clearingRail").and_then(|r| self.rail(r));
+        let market = match rail {
+            Some(rail) => {
+                if let Some(list) = &rail.def.countries {
+                    if !list.iter().any(|c| c.value == country) {
+                        return Err(Violation::new(
+                            "country",
+                            "country_not_in_rail",
+                            format!("{} does not reach {country}", rail.key()),
+                        )
+                        .param("rail", rail.key()));
+                    }
+                }
+                rail
+            }
+            None => match self.country(country) {
+                Some(m) => m,
+                None => return Ok(None),
+            },
+        };
+        let candidates: Vec<&MethodDef> = market
+            .def
+            .methods
+            .iter()
+            .filter(|m| m.method_type.value == method_type)
+            .collect();
+        let Some(first) = candidates.first() else {
+            let mut offered: Vec<&str> = market
+                .def
+                .methods
+                .iter()
+                .map(|m| m.method_type.as_str())
+                .collect();
+            offered.dedup();
+            return Err(Violation::new(
+                "payeeInfo.paymentMethodType",
+                "method_unavailable",
+                format!(
+                    "{} offers no {method_type} payouts (offered: {})",
+                    market.key(),
+                    offered.join(", ")
+                ),
+            )
+            .param("offered", offered.join(",")));
+        };
+        let org = str_at(data, "payeeInfo.targetOrg");
+        let by_org = org.and_then(|o| {
+            candidates.iter().find(|m| {
+                m.target_org
+                    .as_ref()
+                    .is_some_and(|t| t.values.iter().any(|v| v.value == o))
+            })
+        });
+        Ok(Some(Selection {
+            market,
+            method: by_org.unwrap_or(first),
+        }))
+    }
+
+    fn method_rules(&self, sel: Selection<'_>, data: &Value, mode: Mode, out: &mut Vec<Violation>) {
+        let Selection { market, method } = sel;
+        let what = format!(
+            "{} {} ({})",
+            market.key(),
+            method.method_type.value,
+            method.id.value
+        );
+        if let Some(org_rule) = &method.target_org {
+            match str_at(data, "payeeInfo.targetOrg") {
+                None if org_rule.required == Some(true) && mode == Mode::Payout => {
+                    out.push(Violation::new(
+                        "payeeInfo.targetOrg",
+                        "required",
+                        format!("is required for {what}"),
+                    ));
+                }
+                Some(org)
+                    if org_rule.complete && !org_rule.values.iter().any(|v| v.value == org) =>
+                {
+                    let allowed: Vec<&str> = org_rule.values.iter().map(|v| v.as_str()).collect();
+                    out.push(
+                        Violation::new(
+                            "payeeInfo.targetOrg",
+                            "enum",
+                            format!("`{org}` is not one of: {}", allowed.join(", ")),
+                        )
+                        .param("allowed", allowed.join(",")),
+                    );
+                }
+                _ => {}
+            }
+        }
+        if let Some(types) = &method.payee_types {
+            let t = str_at(data, "payeeInfo.payeeType").unwrap_or("PERSONAL");
+            if !types.iter().any(|x| x.value == t) {
+                let allowed: Vec<&str> = types.iter().map(|x| x.as_str()).collect();
+                out.push(
+                    Violation::new(
+                        "payeeInfo.payeeType",
+                        "payee_type",
+                        format!(
+                            "{what} does not pay {t} payees (only {})",
+                            allowed.join(", ")
+                        ),
+                    )
+                    .param("allowed", allowed.join(",")),
+                );
+            }
+        }
+        self.amount_rules(market, method, data, &what, out);
+        for rule in &method.rules {
+            let path = rule.field.as_str();
+            let v = lookup(data, path);
+            let is_obj = v.is_some_and(Value::is_object);
+            let missing = if is_obj {
+                v.and_then(Value::as_object)
+                    .is_none_or(|o| o.values().all(|x| absent(Some(x))))
+            } else {
+                absent(v)
+            };
+            if missing {
+                if rule.required == Some(true) && mode == Mode::Payout {
+                    out.push(Violation::new(
+                        path,
+                        "required",
+                        format!("is required for {what}"),
+                    ));
+                }
+                continue;
+            }
+            let Some(s) = v.and_then(Value::as_str) else {
+                continue;
+            };
+            let len = || s.chars().count();
+            if let Some(max) = &rule.max_len {
+                if len() > max.value as usize {
+                    out.push(
+                        Violation::new(
+                            path,
+                            "max_length",
+                            format!("length {} is greater than {} for {what}", len(), max.value),
+                        )
+                        .param("max", max.value.to_string()),
+                    );
+                }
+            }
+            if let Some(min) = &rule.min_len {
+                if len() < min.value as usize {
+                    out.push(
+                        Violation::new(
+                            path,
+                            "min_length",
+                            format!("length {} is less than {} for {what}", len(), min.value),
+                        )
+                        .param("min", min.value.to_string()),
+                    );
+                }
+            }
+            if let Some(p) = &rule.pattern {
+                if self
+                    .patterns
+                    .get(p.as_str())
+                    .is_some_and(|re| !re.is_match(s))
+                {
+                    out.push(
+                        Violation::new(
+                            path,
+                            "pattern",
+                            format!("does not match `{}` for {what}", p.value),
+                        )
+                        .param("pattern", p.value.clone()),
+                    );
+                }
+            }
+            if let Some(values) = &rule.one_of {
+                if !values.iter().any(|x| x.value == s) {
+                    let allowed: Vec<&str> = values.iter().map(|x| x.as_str()).collect();
+                    out.push(
+                        Violation::new(
+                            path,
+                            "enum",
+                            format!("`{s}` is not one of: {}", allowed.join(", ")),
+                        )
+                        .param("allowed", allowed.join(",")),
+                    );
+                }
+            }
+            if let Some(check) = rule.check.as_ref().and_then(|c| NamedCheck::from_name(c)) {
+                if let Err(failure) = check.check(s) {
+                    out.push(
+                        Violation::new(path, "check", failure.message().to_owned())
+                            .param("check", check.name())
+                            .param("reason", failure.code()),
+                    );
+                }
+            }
+        }
+    }
+
+    fn amount_rules(
+        &self,
+        market: &Market,
+        method: &MethodDef,
+        data: &Value,
+        what: &str,
+        out: &mut Vec<Violation>,
+    ) {
+        let (Some(amount), Some(currency)) =
+            (str_at(data, "trade.amount"), str_at(data, "trade.currency"))
+        else {
+            return;
+        };
+        if !is_decimal(amount) {
+            return; // reported by the API-wide amount format rule
+        }
+        let Ok(value) = Decimal::from_str(amount) else {
+            return;
+        };
+        if let Some(places) = market.decimals(currency) {
+            let scale = amount.split_once('.').map_or(0, |(_, frac)| frac.len());
+            if scale > usize::from(places) {
+                out.push(
+                    Violation::new(
+                        "trade.amount",
+                        "amount_precision",
+                        format!("has {scale} decimal places; {currency} allows {places}"),
+                    )
+                    .param("decimals", places.to_string())
+                    .param("currency", currency),
+                );
+            }
+        }
+        if currency != method.currency.value {
+            return;
+        }
+        let org = str_at(data, "payeeInfo.targetOrg");
+        let org_limits = method
+            .target_org
+            .as_ref()
+            .and_then(|t| org.and_then(|o| t.limits.get(o)));
+        for limits in method.amount.iter().chain(org_limits) {
+            if let Some(min) = limits.min.as_ref().and_then(|m| Decimal::from_str(m).ok()) {
+                if value < min {
+                    out.push(
+                        Violation::new(
+                            "trade.amount",
+                            "amount_min",
+                            format!("{amount} is below the minimum {min} {currency} for {what}"),
+                        )
+                        .param("min", min.to_string()),
+                    );
+                }
+            }
+            if let Some(max) = limits.max.as_ref().and_then(|m| Decimal::from_str(m).ok()) {
+                if value > max {
+                    out.push(
+                        Violation::new(
+                            "trade.amount",
+                            "amount_max",
+                            format!("{amount} is above the maximum {max} {currency} for {what}"),
+                        )
+                        .param("max", max.to_string()),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Digits, optionally a dot and more digits: the amount format PayerMax documents.
+pub fn is_decimal(s: &str) -> bool {
+    let (int, frac) = match s.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (s, None),
+    };
+    !int.is_empty()
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
+}

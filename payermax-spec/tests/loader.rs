@@ -1,0 +1,243 @@
+//! The loader and the semantic checks, on real files: one test per error kind, asserting the
+//! exact message and `file:line:column`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use payermax_spec::{Spec, from_root_file};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+const MINI: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/mini");
+
+/// Copies the mini spec into a temp dir, applies `edits` (file, from, to), loads it.
+fn load_edited(edits: &[(&str, &str, &str)]) -> (tempfile::TempDir, Result<Spec, Vec<String>>) {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(Path::new(MINI), dir.path());
+    for (file, from, to) in edits {
+        let path = dir.path().join(file);
+        let text = fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{file} does not contain {from:?}");
+        fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    }
+    let root = dir.path().join("payermax.yaml");
+    let prefix = format!("{}/", dir.path().display());
+    let result = from_root_file(&root).map_err(|d| {
+        d.iter()
+            .map(|d| d.to_string().replace(&prefix, ""))
+            .collect()
+    });
+    (dir, result)
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target: PathBuf = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            fs::create_dir_all(&target).unwrap();
+            copy_dir(&path, &target);
+        } else {
+            fs::copy(&path, &target).unwrap();
+        }
+    }
+}
+
+fn errors(edits: &[(&str, &str, &str)]) -> Vec<String> {
+    match load_edited(edits).1 {
+        Ok(_) => panic!("expected errors"),
+        Err(e) => e,
+    }
+}
+
+#[test]
+fn mini_spec_loads_and_keeps_norway() {
+    let (_dir, spec) = load_edited(&[]);
+    let spec = spec.unwrap();
+    assert!(
+        spec.country("NO").is_some(),
+        "plain `code: NO` must stay the string NO"
+    );
+    let sepa = spec.rail("SEPA").unwrap();
+    let listed: Vec<&str> = sepa
+        .def
+        .countries
+        .as_ref()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str())
+        .collect();
+    assert_eq!(listed, ["AT", "NO", "DE"]);
+    let counts = spec.counts();
+    assert_eq!(
+        (counts.countries, counts.rails, counts.methods, counts.rules),
+        (2, 1, 4, 4)
+    );
+}
+
+#[test]
+fn unknown_key_is_an_error_with_position() {
+    let e = errors(&[(
+        "countries/br.yaml",
+        "    currency: BRL\n    target_org",
+        "    currency: BRL\n    curency: BRL\n    target_org",
+    )]);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert!(
+        e[0].starts_with("countries/br.yaml:9:5: unknown field `curency`"),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn undefined_type() {
+    let e = errors(&[("api.yaml", "type: AccountInfo", "type: AcountInfo")]);
+    assert_eq!(
+        e,
+        [
+            "api.yaml:54:35: field `accountInfo` has unknown type `AcountInfo` (hint: did you mean `AccountInfo`?)"
+        ]
+    );
+}
+
+#[test]
+fn invalid_regex() {
+    let e = errors(&[(
+        "countries/br.yaml",
+        "pattern: '^[0-9]+$'",
+        "pattern: '^[0-9+$'",
+    )]);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert!(
+        e[0].starts_with("countries/br.yaml:14:18: invalid regex `^[0-9+$`: "),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn rule_on_missing_path_suggests_the_closest_field() {
+    let e = errors(&[(
+        "countries/br.yaml",
+        "field: payeeInfo.accountInfo.accountNo",
+        "field: payeeInfo.accountInfo.acountNo",
+    )]);
+    assert_eq!(
+        e,
+        [
+            "countries/br.yaml:13:16: rule on `payeeInfo.accountInfo.acountNo`, which the payout request does not have (no `acountNo`) (hint: did you mean `accountNo`? (paths are relative to the `data` of `paymentOrderPay`))"
+        ]
+    );
+}
+
+#[test]
+fn duplicate_country() {
+    let e = errors(&[(
+        "payermax.yaml",
+        "  - countries/no.yaml",
+        "  - countries/no.yaml\n  - countries/br.yaml",
+    )]);
+    assert_eq!(
+        e,
+        [
+            "countries/br.yaml:1:7: duplicate country `BR` (also in countries/br.yaml) (hint: each country or rail is described by exactly one file)"
+        ]
+    );
+}
+
+#[test]
+fn duplicate_method_and_field() {
+    let e = errors(&[
+        ("countries/br.yaml", "  - id: bank_transfer", "  - id: pix"),
+        (
+            "api.yaml",
+            "      - {name: lastName, type: string, max_len: 64}",
+            "      - {name: firstName, type: string, max_len: 64}",
+        ),
+    ]);
+    assert_eq!(
+        e,
+        [
+            "api.yaml:69:16: duplicate field `firstName` in type `Name` (first at line 68)",
+            "countries/br.yaml:16:9: duplicate method `pix` (hint: method ids are unique within a file)",
+        ]
+    );
+}
+
+#[test]
+fn undeclared_enum_value() {
+    let e = errors(&[(
+        "countries/br.yaml",
+        "type: BANK_TRANSFER",
+        "type: BANK_TRANSFR",
+    )]);
+    assert_eq!(
+        e,
+        [
+            "countries/br.yaml:17:11: `BANK_TRANSFR` is not a value of enum `PaymentMethodType` (hint: did you mean `BANK_TRANSFER`?)"
+        ]
+    );
+}
+
+#[test]
+fn file_name_disagrees_with_code() {
+    let e = errors(&[("countries/no.yaml", "code: NO", "code: SE")]);
+    assert_eq!(
+        e,
+        [
+            "countries/no.yaml:2:7: file `no.yaml` describes `SE` (hint: name the file `se.yaml`, or fix the code)"
+        ]
+    );
+}
+
+#[test]
+fn method_without_currency_precision() {
+    let e = errors(&[("countries/no.yaml", "currency: NOK", "currency: EUR")]);
+    assert_eq!(
+        e,
+        [
+            "countries/no.yaml:9:15: method `bank_transfer` pays in EUR but the file gives no precision for it (hint: add `- {code: EUR, decimals: N, source: ...}` under `currencies:`)"
+        ]
+    );
+}
+
+#[test]
+fn unknown_named_check() {
+    let e = errors(&[("rails/sepa.yaml", "check: iban", "check: iabn")]);
+    assert_eq!(
+        e,
+        ["rails/sepa.yaml:15:16: unknown check `iabn` (hint: did you mean `iban`?)"]
+    );
+}
+
+#[test]
+fn all_errors_are_reported_together() {
+    let e = errors(&[
+        ("countries/no.yaml", "code: NO", "code: SE"),
+        ("rails/sepa.yaml", "check: iban", "check: iabn"),
+        ("api.yaml", "type: AccountInfo", "type: AcountInfo"),
+    ]);
+    assert_eq!(e.len(), 3, "{e:?}");
+}
+
+#[test]
+fn absolute_paths_are_refused() {
+    let e = errors(&[("payermax.yaml", "  - countries/no.yaml", "  - /etc/no.yaml")]);
+    assert_eq!(
+        e,
+        [
+            "payermax.yaml:7:5: absolute path `/etc/no.yaml` (hint: write the path relative to this file, so the spec builds on any machine)"
+        ]
+    );
+}
+
+#[test]
+fn missing_file_names_the_listing_line() {
+    let e = errors(&[(
+        "payermax.yaml",
+        "  - countries/no.yaml",
+        "  - countries/nx.yaml",
+    )]);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert!(
+        e[0].starts_with("payermax.yaml:7:5: cannot read `countries/nx.yaml`"),
+        "{e:?}"
+    );
+}
