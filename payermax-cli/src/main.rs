@@ -1,5 +1,6 @@
 //! The `payermax` command: spec tools, payee validation, keys and signatures.
 
+mod keys;
 mod spec_cmd;
 
 use clap::{Parser, Subcommand};
@@ -39,6 +40,31 @@ enum Command {
         /// The request file.
         file: Option<PathBuf>,
     },
+    /// Generate a 2048-bit RSA key pair in the dashboard format (one line of base64 DER).
+    Keygen {
+        /// Directory for private_key.txt and public_key.txt.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Print the base64 SHA256withRSA signature of BODY (stdin when absent).
+    Sign {
+        /// The merchant private key file (dashboard format or PEM).
+        #[arg(long)]
+        private_key: PathBuf,
+        /// The exact body bytes to sign.
+        body: Option<PathBuf>,
+    },
+    /// Check a `sign` header against BODY (stdin when absent): prints valid or invalid.
+    Verify {
+        /// The public key file (dashboard format or PEM).
+        #[arg(long)]
+        public_key: PathBuf,
+        /// The base64 signature from the `sign` header.
+        #[arg(long)]
+        sign: String,
+        /// The exact body bytes received.
+        body: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -56,6 +82,12 @@ enum SpecCommand {
         /// The root file (default: the built-in spec).
         root: Option<PathBuf>,
     },
+    /// Print the code `generate!()` expands to, pretty-printed (for review and editors).
+    Expand {
+        /// A spec root file to use instead of the built-in spec.
+        #[arg(long)]
+        spec: Option<PathBuf>,
+    },
     /// List countries, methods and rules added, removed or changed from OLD to NEW.
     Diff {
         /// The old root file.
@@ -71,7 +103,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             Ok(spec_cmd::check(root.as_deref(), &extend))
         }
         Command::Spec(SpecCommand::Docs { root }) => {
-            print!("{}", spec_cmd::docs(&spec_cmd::load(root.as_deref(), &[])?));
+            emit(&spec_cmd::docs(&spec_cmd::load(root.as_deref(), &[])?));
             Ok(ExitCode::SUCCESS)
         }
         Command::Spec(SpecCommand::Diff { old, new }) => {
@@ -81,6 +113,51 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 println!("{line}");
             }
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Spec(SpecCommand::Expand { spec }) => {
+            let loaded = spec_cmd::load(spec.as_deref(), &[])?;
+            let source = match &spec {
+                None => payermax_codegen::SpecSource::Builtin,
+                Some(root) => {
+                    let key = |p: &std::path::Path| p.to_string_lossy().into_owned();
+                    payermax_codegen::SpecSource::Files {
+                        root: key(root),
+                        extend: Vec::new(),
+                        files: loaded.disk_files.iter().map(|p| (key(p), key(p))).collect(),
+                    }
+                }
+            };
+            let tokens = payermax_codegen::generate(&loaded, &source);
+            emit(&payermax_codegen::pretty(&tokens)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Keygen { out } => {
+            keys::keygen(&out)?;
+            println!(
+                "wrote {0}/private_key.txt (keep it secret) and {0}/public_key.txt (upload it to PayerMax)",
+                out.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Sign { private_key, body } => {
+            println!(
+                "{}",
+                keys::sign(&private_key, &read_body(body.as_deref())?)?
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Verify {
+            public_key,
+            sign,
+            body,
+        } => {
+            if keys::verify(&public_key, &sign, &read_body(body.as_deref())?)? {
+                println!("valid");
+                Ok(ExitCode::SUCCESS)
+            } else {
+                println!("invalid");
+                Ok(ExitCode::FAILURE)
+            }
         }
         Command::Validate {
             country,
@@ -92,6 +169,27 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         } => {
             let spec = spec_cmd::load(spec.as_deref(), &extend)?;
             spec_cmd::validate(&spec, &country, &method, file.as_deref(), json)
+        }
+    }
+}
+
+/// Writes to stdout; a closed pipe (`| head`) is not an error.
+fn emit(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+}
+
+/// The bytes of `file`, or of stdin.
+fn read_body(file: Option<&std::path::Path>) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    match file {
+        Some(f) => std::fs::read(f).map_err(|e| format!("cannot read {}: {e}", f.display())),
+        None => {
+            let mut body = Vec::new();
+            std::io::stdin()
+                .read_to_end(&mut body)
+                .map_err(|e| format!("cannot read stdin: {e}"))?;
+            Ok(body)
         }
     }
 }

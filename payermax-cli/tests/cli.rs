@@ -164,3 +164,92 @@ fn spec_docs_is_a_markdown_table() {
         "{docs}"
     );
 }
+
+const OPENSSL: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../payermax-runtime/tests/fixtures/openssl"
+);
+
+#[test]
+fn sign_matches_openssl_and_verify_checks_it() {
+    let body = format!("{OPENSSL}/body.json");
+    let key = format!("{OPENSSL}/merchant_private_pkcs8.pem");
+    let out = payermax(&["sign", "--private-key", &key, &body], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let expected = std::fs::read_to_string(format!("{OPENSSL}/body.sig.b64")).unwrap();
+    assert_eq!(
+        text(&out.stdout).trim(),
+        expected.trim(),
+        "PKCS#1 v1.5 signatures are deterministic"
+    );
+    let public = format!("{OPENSSL}/merchant_public_dashboard.txt");
+    let ok = payermax(
+        &[
+            "verify",
+            "--public-key",
+            &public,
+            "--sign",
+            expected.trim(),
+            &body,
+        ],
+        None,
+    );
+    assert_eq!(
+        (ok.status.code(), text(&ok.stdout)),
+        (Some(0), "valid\n".to_owned())
+    );
+    let tampered = std::fs::read_to_string(&body)
+        .unwrap()
+        .replacen('1', "2", 1);
+    let bad = payermax(
+        &["verify", "--public-key", &public, "--sign", expected.trim()],
+        Some(&tampered),
+    );
+    assert_eq!(
+        (bad.status.code(), text(&bad.stdout)),
+        (Some(1), "invalid\n".to_owned())
+    );
+}
+
+#[test]
+fn keygen_writes_a_pair_that_signs_and_verifies() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = payermax(&["keygen", "--out", dir.path().to_str().unwrap()], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let private = dir.path().join("private_key.txt");
+    let public = dir.path().join("public_key.txt");
+    let line = std::fs::read_to_string(&private).unwrap();
+    assert!(
+        !line.trim().contains(['\n', '-']),
+        "dashboard format is one line of base64"
+    );
+    let sig = payermax(
+        &["sign", "--private-key", private.to_str().unwrap()],
+        Some("{\"a\":1}"),
+    );
+    let sig = text(&sig.stdout);
+    let ok = payermax(
+        &[
+            "verify",
+            "--public-key",
+            public.to_str().unwrap(),
+            "--sign",
+            sig.trim(),
+        ],
+        Some("{\"a\":1}"),
+    );
+    assert_eq!(text(&ok.stdout), "valid\n");
+}
+
+#[test]
+fn spec_expand_prints_the_generated_code() {
+    let out = payermax(&["spec", "expand", "--spec", MINI], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let code = text(&out.stdout);
+    assert!(
+        code.contains("pub struct PayRequest"),
+        "{}",
+        &code[..code.len().min(400)]
+    );
+    assert!(code.contains("pub mod br"));
+}

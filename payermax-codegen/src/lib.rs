@@ -6,6 +6,7 @@
 //! (`generate!`) and by the CLI's `spec expand`; testable without a compiler.
 #![deny(missing_docs)]
 
+mod client;
 mod names;
 mod payee;
 mod types;
@@ -39,6 +40,8 @@ pub fn generate(spec: &Spec, source: &SpecSource) -> TokenStream {
     let payees = payee::payees(spec);
     let errors = error_table(spec);
     let runtime_spec = runtime_spec(source);
+    let validators = client::validators(spec);
+    let client = client::client(spec);
     quote! {
         #structs
         #enums
@@ -46,6 +49,8 @@ pub fn generate(spec: &Spec, source: &SpecSource) -> TokenStream {
         #payees
         #errors
         #runtime_spec
+        #validators
+        #client
     }
 }
 

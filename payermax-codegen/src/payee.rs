@@ -165,7 +165,7 @@ pub fn payees(spec: &Spec) -> TokenStream {
 }
 
 fn market(spec: &Spec, payee: &TypeDef, m: &Market) -> TokenStream {
-    let module = format_ident!("{}", m.key().to_ascii_lowercase());
+    let module = crate::names::ident(&m.key().to_ascii_lowercase());
     let doc = format!("Payees for {} ({}).", m.def.name, m.key());
     let methods = m
         .def
@@ -355,9 +355,9 @@ fn one_method(spec: &Spec, payee: &TypeDef, m: &Market, method: &MethodDef) -> T
         impl<#(#params),*> #builder<#(#params),*> {
             #(#setters)*
         }
-        impl<#(#bounds),*> #builder<#(#params),*> {
-            /// The payee; only callable once every required field is set.
-            pub fn build(self) -> #name { #name { #(#build_fields)* } }
+        impl<#(#params),*> #builder<#(#params),*> {
+            /// The payee; the compiler refuses it until every required field is set.
+            pub fn build(self) -> #name where #(#bounds),* { #name { #(#build_fields)* } }
         }
         impl ::std::convert::From<#name> for #payee_name {
             fn from(p: #name) -> Self {

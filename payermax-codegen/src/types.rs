@@ -109,6 +109,7 @@ fn one_struct(spec: &Spec, ty: &TypeDef) -> TokenStream {
         }
     });
     let default = defaultable(spec, ty, 0).then(|| quote!(Default,));
+    let constructor = (!ty.direction.received()).then(|| constructor(ty));
     let non_exhaustive = ty.direction.received().then(|| quote!(#[non_exhaustive]));
     quote! {
         #[doc = #doc]
@@ -116,6 +117,48 @@ fn one_struct(spec: &Spec, ty: &TypeDef) -> TokenStream {
         #[serde(crate = "::payermax::__private::serde")]
         #non_exhaustive
         pub struct #name { #(#fields)* #extra }
+        #constructor
+    }
+}
+
+/// `Type::new(required…)`: every required field as an argument, the rest empty.
+fn constructor(ty: &TypeDef) -> TokenStream {
+    let name = camel(&ty.name);
+    let required: Vec<&FieldDef> = ty.fields.iter().filter(|f| f.required && !f.list).collect();
+    let params = required.iter().map(|f| {
+        let id = snake(&f.name);
+        let base = base_type(f);
+        if f.ty.as_str() == "string" {
+            quote!(#id: impl ::std::convert::Into<#base>)
+        } else {
+            quote!(#id: #base)
+        }
+    });
+    let inits = ty.fields.iter().map(|f| {
+        let id = snake(&f.name);
+        if f.list {
+            quote!(#id: ::std::vec::Vec::new(),)
+        } else if !f.required {
+            quote!(#id: ::std::option::Option::None,)
+        } else if f.ty.as_str() == "string" {
+            quote!(#id: #id.into(),)
+        } else {
+            quote!(#id,)
+        }
+    });
+    let extra = ty
+        .keep_unknown
+        .then(|| quote!(extra: ::std::default::Default::default(),));
+    let doc = format!(
+        "A `{}` with its required fields; the optional ones are empty.",
+        ty.name.value
+    );
+    quote! {
+        impl #name {
+            #[doc = #doc]
+            #[allow(clippy::too_many_arguments)]
+            pub fn new(#(#params),*) -> Self { #name { #(#inits)* #extra } }
+        }
     }
 }
 

@@ -13,6 +13,7 @@
 #![deny(missing_docs)]
 
 use payermax_codegen::SpecSource;
+use payermax_spec::load::normalize;
 use payermax_spec::{LoadOptions, Root};
 use proc_macro::TokenStream;
 use proc_macro2::{Span, TokenTree};
@@ -140,12 +141,8 @@ fn expand(input: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
             return quote!(#(#errors)*);
         }
     };
-    let rel = |p: &Path| {
-        p.strip_prefix(&base)
-            .unwrap_or(p)
-            .to_string_lossy()
-            .replace('\\', "/")
-    };
+    // Files are keyed by their normalized absolute path, the path `include_str!` reads.
+    let key = |p: &Path| normalize(p).to_string_lossy().into_owned();
     let source = if args.spec.is_none() && args.extend.is_empty() {
         SpecSource::Builtin
     } else {
@@ -153,18 +150,14 @@ fn expand(input: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
             root: args
                 .spec
                 .as_ref()
-                .map(|(p, _)| rel(&base.join(p)))
+                .map(|(p, _)| key(&base.join(p)))
                 .unwrap_or_default(),
             extend: args
                 .extend
                 .iter()
-                .map(|(p, _)| rel(&base.join(p)))
+                .map(|(p, _)| key(&base.join(p)))
                 .collect(),
-            files: spec
-                .disk_files
-                .iter()
-                .map(|p| (p.to_string_lossy().into_owned(), rel(p)))
-                .collect(),
+            files: spec.disk_files.iter().map(|p| (key(p), key(p))).collect(),
         }
     };
     payermax_codegen::generate(&spec, &source)

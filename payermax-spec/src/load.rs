@@ -87,7 +87,8 @@ fn slash(p: &Path) -> String {
     p.to_string_lossy().replace('\\', "/")
 }
 
-fn normalize(p: &Path) -> PathBuf {
+/// `a/./b/../c` → `a/c`, without touching the file system.
+pub fn normalize(p: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for c in p.components() {
         match c {

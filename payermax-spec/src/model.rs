@@ -117,6 +117,8 @@ pub struct EndpointDef {
     pub response: Option<Sp<String>>,
     /// A request field that makes resends idempotent.
     pub idempotency_key: Option<Sp<String>>,
+    /// The endpoint that answers, by the idempotency key, whether a send went through.
+    pub resolve_with: Option<Sp<String>>,
     /// Whether the SDK may resend it blindly.
     #[serde(default)]
     pub retry_safe: bool,

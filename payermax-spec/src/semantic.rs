@@ -26,6 +26,8 @@ pub const PAYEE_TYPE_ENUM: &str = "PayeeType";
 pub const STATUS_ENUM: &str = "PayoutStatus";
 /// The api name of the payout call; country rules name paths of its request.
 pub const PAYOUT_API: &str = "paymentOrderPay";
+/// The api name of element validation: same body as the payout, fields not sent not checked.
+pub const FIELD_VALIDATION_API: &str = "paymentFieldValidation";
 
 struct Ctx<'a> {
     diags: &'a mut Vec<Diagnostic>,
@@ -212,6 +214,31 @@ fn check_api(cx: &mut Ctx, api: &ApiFile, file: &str) {
                         key.value, req.name.value
                     ),
                     hint,
+                );
+            }
+        }
+    }
+    for ep in &api.endpoints {
+        if let Some(other) = &ep.resolve_with {
+            if !api
+                .endpoints
+                .iter()
+                .any(|e| e.api_name.value == other.value)
+            {
+                let hint = did_you_mean(other, api.endpoints.iter().map(|e| e.api_name.as_str()));
+                cx.err(
+                    file,
+                    other.pos,
+                    format!("resolve_with `{}` is not an endpoint", other.value),
+                    hint,
+                );
+            }
+            if ep.idempotency_key.is_none() {
+                cx.err(
+                    file,
+                    other.pos,
+                    "resolve_with needs an idempotency_key to query by",
+                    None,
                 );
             }
         }

@@ -1,0 +1,245 @@
+//! The typed client: one async method per endpoint over the runtime's client, the idempotent
+//! payout, the batch query as a stream, request validators and the notification verifier.
+
+use crate::names::{camel, snake};
+use payermax_spec::model::EndpointDef;
+use payermax_spec::{FIELD_VALIDATION_API, PAYOUT_API, Spec};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+const RT: &str = "::payermax::__private::runtime";
+
+fn rt() -> TokenStream {
+    RT.parse().unwrap_or_default()
+}
+
+/// `validate()` on every endpoint request type.
+pub fn validators(spec: &Spec) -> TokenStream {
+    let rt = rt();
+    spec.api
+        .endpoints
+        .iter()
+        .map(|ep| {
+            let ty = camel(&ep.request);
+            let type_name = ep.request.as_str();
+            let (check, doc) = match ep.api_name.as_str() {
+                PAYOUT_API => (
+                    quote!(::payermax::__private::Check::Payout),
+                    "Checks every rule of the spec, API-wide and of the request's country (or rail) and method: all violations at once, each with its JSON path, sorted by path.",
+                ),
+                FIELD_VALIDATION_API => (
+                    quote!(::payermax::__private::Check::SentFields),
+                    "Checks the fields that are set, as `paymentFieldValidation` does (fields not sent are not checked), with the rules of the request's country and method.",
+                ),
+                _ => (
+                    quote!(::payermax::__private::Check::Type(#type_name)),
+                    "Checks the API-wide field rules: all violations at once, each with its JSON path.",
+                ),
+            };
+            quote! {
+                impl #ty {
+                    #[doc = #doc]
+                    pub fn validate(&self) -> ::std::result::Result<(), #rt::ValidationErrors> {
+                        ::payermax::__private::validate(loaded_spec(), #check, self)
+                    }
+                }
+            }
+        })
+        .collect()
+}
+
+fn response_type(ep: &EndpointDef) -> TokenStream {
+    match &ep.response {
+        Some(r) => {
+            let id = camel(r);
+            quote!(#id)
+        }
+        None => quote!(::payermax::__private::serde_json::Value),
+    }
+}
+
+fn method(spec: &Spec, ep: &EndpointDef) -> TokenStream {
+    let rt = rt();
+    let name = snake(&ep.fn_name);
+    let req = camel(&ep.request);
+    let resp = response_type(ep);
+    let api = ep.api_name.as_str();
+    let mut doc = ep.doc.clone().unwrap_or_default();
+    if !ep.confirmed {
+        doc.push_str("\n\n**Unconfirmed:** ");
+        doc.push_str(
+            ep.note
+                .as_deref()
+                .unwrap_or("the reference could not confirm this endpoint."),
+        );
+    }
+    let send = if ep.retry_safe {
+        doc.push_str("\n\nIdempotent: transient failures are retried with back-off, each attempt freshly signed.");
+        quote!(self.inner.call_idempotent(#api, request, ERROR_TABLE).await)
+    } else {
+        doc.push_str(
+            "\n\nOne attempt, never retried: see the `_idempotent` variant for a safe payout.",
+        );
+        quote!(self.inner.call(#api, request, ERROR_TABLE).await)
+    };
+    let idempotent = match (&ep.idempotency_key, &ep.resolve_with) {
+        (Some(key), Some(query)) if spec.endpoint(query).is_some() => {
+            let fname = format_ident!("{}_idempotent", ep.fn_name.value);
+            let query = query.as_str();
+            let idoc = format!(
+                "Places the order so that it exists at most once, whatever the network does: every resend reuses the same `{}`; `ORDER_REPEAT` and unknown outcomes are resolved through `{query}`. Returns where the order stands.",
+                key.value
+            );
+            quote! {
+                #[doc = #idoc]
+                pub async fn #fname(&self, request: &#req) -> ::std::result::Result<Payout, #rt::Error> {
+                    request.validate().map_err(#rt::Error::Validation)?;
+                    let calls = #rt::PayoutCalls { pay: #api, query: #query };
+                    let outcome = self.inner.pay_idempotent(calls, request, ERROR_TABLE).await?;
+                    ::std::result::Result::Ok(Payout::from(outcome))
+                }
+            }
+        }
+        _ => quote!(),
+    };
+    quote! {
+        #[doc = #doc]
+        pub async fn #name(&self, request: &#req) -> ::std::result::Result<#resp, #rt::Error> {
+            request.validate().map_err(#rt::Error::Validation)?;
+            #send
+        }
+        #idempotent
+    }
+}
+
+/// The `Client`, `Payout` and the notification entry points.
+pub fn client(spec: &Spec) -> TokenStream {
+    let rt = rt();
+    let methods = spec.api.endpoints.iter().map(|ep| method(spec, ep));
+    let stream = batch_stream(spec);
+    let notification = camel(&spec.api.notification.ty);
+    let status = camel(payermax_spec::STATUS_ENUM);
+    let ack = serde_ack(spec);
+    quote! {
+        /// A PayerMax payout client for one merchant: typed methods, one per endpoint. Cheap to
+        /// clone; clones share the connection pool.
+        #[derive(Debug, Clone)]
+        pub struct Client { inner: #rt::Client }
+
+        impl Client {
+            /// A client for `config`.
+            pub fn new(config: #rt::Config) -> ::std::result::Result<Self, #rt::Error> {
+                ::std::result::Result::Ok(Client { inner: #rt::Client::new(config)? })
+            }
+            /// Wraps a runtime client.
+            pub fn from_runtime(inner: #rt::Client) -> Self { Client { inner } }
+            /// The runtime client underneath (raw calls, configuration).
+            pub fn runtime(&self) -> &#rt::Client { &self.inner }
+            #(#methods)*
+            #stream
+            /// Verifies a notification's `sign` header over the raw body with this client's
+            /// PayerMax public key, then decodes it. Answer PayerMax with [`NOTIFICATION_ACK`].
+            pub fn verify_notification(&self, body: &[u8], sign: ::std::option::Option<&str>) -> ::std::result::Result<#notification, #rt::Error> {
+                self.inner.verify_notification(body, sign)
+            }
+        }
+
+        /// Where a payout stands after an idempotent send.
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub struct Payout {
+            /// The merchant's order number, as sent every time.
+            pub out_trade_no: ::std::string::String,
+            /// The order's status as PayerMax last reported it.
+            pub status: #status,
+            /// PayerMax's order number, when known.
+            pub trade_no: ::std::option::Option<::std::string::String>,
+            /// How the status became known.
+            pub resolved_by: #rt::ResolvedBy,
+            /// How many times the order was sent.
+            pub attempts: u32,
+            /// The `data` of the last answer.
+            pub data: ::payermax::__private::serde_json::Value,
+        }
+
+        impl ::std::convert::From<#rt::PayoutOutcome> for Payout {
+            fn from(o: #rt::PayoutOutcome) -> Self {
+                Payout { status: #status::from(o.status.as_str()), out_trade_no: o.out_trade_no, trade_no: o.trade_no, resolved_by: o.resolved_by, attempts: o.attempts, data: o.data }
+            }
+        }
+
+        /// Verifies a notification's `sign` header over the raw body with PayerMax's public
+        /// key, then decodes it. Framework-agnostic: bytes in, value out.
+        pub fn verify_notification(payermax_public_key: &#rt::PublicKey, body: &[u8], sign: ::std::option::Option<&str>) -> ::std::result::Result<#notification, #rt::Error> {
+            #rt::verify_notification(payermax_public_key, body, sign)
+        }
+
+        #ack
+    }
+}
+
+fn serde_ack(spec: &Spec) -> TokenStream {
+    let ack = &spec.api.notification.ack;
+    let body = format!("{{\"code\":\"{}\",\"msg\":\"{}\"}}", ack.code, ack.msg);
+    let doc = format!("The exact body PayerMax expects in answer to a notification: `{body}`.");
+    quote! {
+        #[doc = #doc]
+        pub const NOTIFICATION_ACK: &str = #body;
+    }
+}
+
+fn batch_stream(spec: &Spec) -> TokenStream {
+    let rt = rt();
+    let Some(ep) = spec.api.endpoints.iter().find(|e| {
+        spec.type_def(&e.request).is_some_and(|t| {
+            [
+                "queryBeginTime",
+                "queryEndTime",
+                "pageSize",
+                "currentPageIndex",
+            ]
+            .iter()
+            .all(|f| t.fields.iter().any(|x| x.name.value == *f))
+        })
+    }) else {
+        return quote!();
+    };
+    let Some(resp) = ep.response.as_ref().and_then(|r| spec.type_def(r)) else {
+        return quote!();
+    };
+    let Some(list) = resp.fields.iter().find(|f| f.list) else {
+        return quote!();
+    };
+    let Some(item) = spec.type_def(&list.ty) else {
+        return quote!();
+    };
+    let req = camel(&ep.request);
+    let fname = snake(&ep.fn_name);
+    let sname = format_ident!("{}_stream", ep.fn_name.value);
+    let list_id = snake(&list.name);
+    let item_ty = camel(&item.name);
+    let doc = format!(
+        "Every order created between `begin` and `end`, as a stream: the range is split into windows of at most one day and each window is paged ({} rows a page) until exhausted. After an error the stream yields it and, if polled again, retries the same page, so no row is repeated or skipped. `filter` supplies the other filters (status, country…); its time and paging fields are overwritten.",
+        100
+    );
+    quote! {
+        #[doc = #doc]
+        pub fn #sname(
+            &self,
+            begin: ::payermax::__private::chrono::DateTime<::payermax::__private::chrono::Utc>,
+            end: ::payermax::__private::chrono::DateTime<::payermax::__private::chrono::Utc>,
+            filter: #req,
+        ) -> impl ::payermax::__private::futures::Stream<Item = ::std::result::Result<#item_ty, #rt::Error>> + Send + 'static {
+            let client = self.clone();
+            ::payermax::__private::batch::stream(begin, end, 100, move |from, to, page, size| {
+                let client = client.clone();
+                let mut request = filter.clone();
+                request.query_begin_time = from;
+                request.query_end_time = to;
+                request.page_size = ::std::option::Option::Some(size);
+                request.current_page_index = ::std::option::Option::Some(page);
+                async move { client.#fname(&request).await.map(|r| r.#list_id) }
+            })
+        }
+    }
+}

@@ -1,0 +1,228 @@
+//! Placing a payout at most once: [`Client::pay_idempotent`].
+//!
+//! The reference's rules (§5.3, §6.3, §13), as the client applies them:
+//! - `outTradeNo` is the idempotency key. A resend always carries the same `outTradeNo` — in
+//!   fact the same `data` bytes, serialized once and only re-wrapped in a fresh envelope.
+//! - Transient codes (`TOO_MANY_REQUEST`, `SYSTEM_ERROR`, …) and requests that were not sent:
+//!   back off and send again.
+//! - `ORDER_REPEAT` (and other "do not resend" / "query" codes), a lost connection or timeout
+//!   after sending, an HTTP 5xx without a PayerMax answer: the order may exist, so it is
+//!   resolved by an inquiry (`{"outTradeNo": …}`).
+//! - An inquiry answering `ORDER_NOT_EXIST`: wait ([`RetryPolicy::not_found_wait`], 5 minutes by
+//!   default), query again, at least twice ([`RetryPolicy::not_found_requeries`]); if the order
+//!   is still unknown, send it again with the same `outTradeNo`.
+//! - "Fix then resend" and "order failure" codes, unknown codes, signature and decoding errors:
+//!   returned to the caller, who decides.
+//!
+//! [`RetryPolicy::not_found_wait`]: crate::RetryPolicy::not_found_wait
+//! [`RetryPolicy::not_found_requeries`]: crate::RetryPolicy::not_found_requeries
+
+use crate::client::{Client, out_trade_no, serialize_data};
+use crate::error::{Error, ORDER_NOT_EXIST, ORDER_REPEAT, RetryClass};
+use crate::validation::Violation;
+use serde::Serialize;
+use serde_json::Value;
+use serde_json::value::RawValue;
+use tracing::Instrument as _;
+
+/// The api names of the two payout operations, e.g.
+/// `PayoutCalls { pay: "paymentOrderPay", query: "paymentOrderQry" }`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PayoutCalls<'a> {
+    /// The api that places an order (`paymentOrderPay`).
+    pub pay: &'a str,
+    /// The api that queries an order by `outTradeNo` (`paymentOrderQry`).
+    pub query: &'a str,
+}
+
+/// How the final status of a payout became known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ResolvedBy {
+    /// PayerMax accepted this send (`APPLY_SUCCESS`).
+    Placed,
+    /// PayerMax answered `ORDER_REPEAT` (the order existed already); the status comes from an
+    /// inquiry.
+    Repeat,
+    /// The outcome of a send was unknown; the status comes from an inquiry.
+    Inquiry,
+}
+
+/// Where a payout stands after [`Client::pay_idempotent`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct PayoutOutcome {
+    /// The merchant's order number, as sent.
+    pub out_trade_no: String,
+    /// `data.status` of the last answer: `PENDING`, `SUCCESS`, `FAILED`, `BOUNCEBACK` or a value
+    /// this SDK does not know. `PENDING` when the answer had no status: an accepted order is
+    /// pending until a notification or inquiry says otherwise.
+    pub status: String,
+    /// PayerMax's order number, when the answer had one.
+    pub trade_no: Option<String>,
+    /// How the status became known.
+    pub resolved_by: ResolvedBy,
+    /// How many times the order was sent (`paymentOrderPay` calls).
+    pub attempts: u32,
+    /// The `data` of the last answer (placement or inquiry).
+    pub data: Value,
+}
+
+/// What to do after a failed send.
+enum Next {
+    /// Back off and send again.
+    Resend,
+    /// Ask PayerMax whether the order exists.
+    Query(ResolvedBy),
+    /// Give the error to the caller.
+    Stop,
+}
+
+fn next_after(error: &Error) -> Next {
+    match error {
+        Error::NotSent { .. } | Error::HttpStatus { status: 429, .. } => Next::Resend,
+        Error::OutcomeUnknown { .. } => Next::Query(ResolvedBy::Inquiry),
+        Error::HttpStatus { status, .. } if *status >= 500 => Next::Query(ResolvedBy::Inquiry),
+        Error::Api(e) if e.code == ORDER_REPEAT => Next::Query(ResolvedBy::Repeat),
+        Error::Api(e) => match e.retry {
+            RetryClass::Transient => Next::Resend,
+            RetryClass::DoNotResend | RetryClass::Query => Next::Query(ResolvedBy::Inquiry),
+            RetryClass::FixThenResend | RetryClass::OrderFailure | RetryClass::Unknown => {
+                Next::Stop
+            }
+        },
+        _ => Next::Stop,
+    }
+}
+
+impl Client {
+    /// Places a payout so that it exists at most once, whatever the network does; see the
+    /// [module documentation](crate::payout) for the rules.
+    ///
+    /// `data` is the `paymentOrderPay` request data and must contain `outTradeNo`. Sends are
+    /// bounded by the [`RetryPolicy`](crate::RetryPolicy); when the limits are reached the last
+    /// error is returned and the order must be queried later. With the default policy an
+    /// `ORDER_NOT_EXIST` after an unknown outcome means waiting 2 × 5 minutes before the resend,
+    /// as the reference advises.
+    pub async fn pay_idempotent<D: Serialize + ?Sized>(
+        &self,
+        calls: PayoutCalls<'_>,
+        data: &D,
+        errors: &[(&str, RetryClass)],
+    ) -> Result<PayoutOutcome, Error> {
+        let data = serialize_data(data)?;
+        let Some(out_trade_no) = out_trade_no(&data).filter(|n| !n.is_empty()) else {
+            return Err(Error::Validation(
+                vec![Violation::new("outTradeNo", "required", "is required")].into(),
+            ));
+        };
+        let span = tracing::info_span!(
+            "payermax.pay_idempotent",
+            out_trade_no = out_trade_no.as_str()
+        );
+        self.pay_loop(calls, &data, &out_trade_no, errors)
+            .instrument(span)
+            .await
+    }
+
+    async fn pay_loop(
+        &self,
+        calls: PayoutCalls<'_>,
+        data: &RawValue,
+        out_trade_no: &str,
+        errors: &[(&str, RetryClass)],
+    ) -> Result<PayoutOutcome, Error> {
+        let query = serialize_data(&serde_json::json!({ "outTradeNo": out_trade_no }))?;
+        let policy = &self.config().retry;
+        let mut schedule = policy.schedule();
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let error = match self
+                .attempt::<Value>(calls.pay, data, errors, Some(out_trade_no), attempts)
+                .await
+            {
+                Ok(answer) => {
+                    return Ok(outcome(out_trade_no, answer, ResolvedBy::Placed, attempts));
+                }
+                Err(error) => error,
+            };
+            match next_after(&error) {
+                Next::Stop => return Err(error),
+                Next::Resend => match schedule.next_delay() {
+                    Some(delay) if attempts < policy.max_attempts => {
+                        tokio::time::sleep(delay).await;
+                    }
+                    _ => return Err(error),
+                },
+                Next::Query(resolved_by) => {
+                    tracing::info!(attempts, "payout outcome unclear; querying the order");
+                    if let Some(answer) = self
+                        .find_order(calls.query, &query, out_trade_no, errors)
+                        .await?
+                    {
+                        return Ok(outcome(out_trade_no, answer, resolved_by, attempts));
+                    }
+                    // Still unknown after the waits: the documented rule allows a resend with the
+                    // same outTradeNo, within the attempt budget.
+                    if attempts >= policy.max_attempts {
+                        return Err(error);
+                    }
+                    tracing::info!(
+                        attempts,
+                        "order not found after re-queries; sending it again"
+                    );
+                }
+            }
+        }
+    }
+
+    /// The order's inquiry `data`, or `None` if PayerMax still does not know it after the
+    /// documented waits and re-queries.
+    async fn find_order(
+        &self,
+        api: &str,
+        query: &RawValue,
+        out_trade_no: &str,
+        errors: &[(&str, RetryClass)],
+    ) -> Result<Option<Value>, Error> {
+        let policy = &self.config().retry;
+        let mut requeries = 0;
+        loop {
+            match self
+                .retrying::<Value>(api, query, errors, Some(out_trade_no))
+                .await
+            {
+                Ok(answer) => return Ok(Some(answer)),
+                Err(e) if e.code() == Some(ORDER_NOT_EXIST) => {
+                    if requeries >= policy.not_found_requeries {
+                        return Ok(None);
+                    }
+                    requeries += 1;
+                    tracing::info!(
+                        requeries,
+                        wait_ms = policy.not_found_wait.as_millis() as u64,
+                        "order not found yet; waiting before querying again"
+                    );
+                    tokio::time::sleep(policy.not_found_wait).await;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+}
+
+fn outcome(
+    out_trade_no: &str,
+    data: Value,
+    resolved_by: ResolvedBy,
+    attempts: u32,
+) -> PayoutOutcome {
+    let text = |field: &str| data.get(field).and_then(Value::as_str).map(str::to_owned);
+    PayoutOutcome {
+        out_trade_no: out_trade_no.to_owned(),
+        status: text("status").unwrap_or_else(|| "PENDING".to_owned()),
+        trade_no: text("tradeNo"),
+        resolved_by,
+        attempts,
+        data,
+    }
+}

@@ -1,0 +1,60 @@
+//! Editing a spec file rebuilds the crate that invoked `generate!`: the macro emits
+//! `include_str!` for every file it read, so cargo tracks them. Builds a real user crate.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::Path;
+use std::process::Command;
+
+fn run(dir: &Path, target: &Path) -> String {
+    let out = Command::new(env!("CARGO"))
+        .args(["run", "--quiet", "--offline"])
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", target)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn editing_a_country_file_rebuilds_the_user_crate() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    let crate_dir = dir.path();
+    std::fs::create_dir_all(crate_dir.join("src")).unwrap();
+    std::fs::create_dir_all(crate_dir.join("spec/countries")).unwrap();
+    std::fs::write(
+        crate_dir.join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"merchant\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[dependencies]\npayermax = {{ path = {:?} }}\n\n[workspace]\n",
+            root.display().to_string()
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        crate_dir.join("src/main.rs"),
+        "payermax::generate!(extend = \"spec/extra.yaml\");\nfn main() { println!(\"{}\", Currency::Zzd.decimals()); }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        crate_dir.join("spec/extra.yaml"),
+        "countries: [countries/zz.yaml]\n",
+    )
+    .unwrap();
+    let country = include_str!("fixtures/extend/countries/zz.yaml");
+    let zz = crate_dir.join("spec/countries/zz.yaml");
+    std::fs::write(&zz, country).unwrap();
+    // Shares the trybuild target directory, where payermax and its dependencies are built.
+    let target = root.join("target/tests/rebuild");
+    assert_eq!(run(crate_dir, &target), "0\n");
+    std::fs::write(&zz, country.replace("decimals: 0", "decimals: 2")).unwrap();
+    assert_eq!(
+        run(crate_dir, &target),
+        "2\n",
+        "the edit must be seen without touching main.rs"
+    );
+}

@@ -1,0 +1,9 @@
+//! Compile-pass and compile-fail cases of the generated API (trybuild). Each `.stderr` was read
+//! and judged: it must name the field, country and method, or the spec's file:line:column.
+
+#[test]
+fn ui() {
+    let t = trybuild::TestCases::new();
+    t.pass("tests/ui/pass/*.rs");
+    t.compile_fail("tests/ui/fail/*.rs");
+}

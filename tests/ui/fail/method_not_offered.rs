@@ -1,0 +1,4 @@
+fn main() {
+    // Brazil offers no cash payouts.
+    let _ = payermax::payee::br::Fawry::builder();
+}

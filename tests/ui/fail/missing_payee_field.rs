@@ -1,0 +1,3 @@
+fn main() {
+    let _ = payermax::payee::sepa::Sepa::builder().account_no("NO9386011117947").build();
+}

@@ -1,0 +1,3 @@
+payermax::generate!(spec = "../../../../tests/fixtures/bad/payermax.yaml");
+
+fn main() {}

@@ -1,0 +1,3 @@
+payermax::generate!(specs = "spec/payermax.yaml");
+
+fn main() {}
