@@ -90,6 +90,12 @@ impl std::str::FromStr for Amount {
     }
 }
 
+impl payermax_spec::doc::ToNode for Amount {
+    fn node(&self) -> payermax_spec::doc::Node<'_> {
+        payermax_spec::doc::Node::Str(&self.0)
+    }
+}
+
 impl Serialize for Amount {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&self.0)

@@ -11,7 +11,6 @@ pub use ::serde_json;
 pub use crate::batch;
 
 use payermax_runtime::{ValidationErrors, Violation};
-use serde::Serialize;
 
 /// Which rules a request's `validate()` applies.
 #[derive(Debug, Clone, Copy)]
@@ -24,26 +23,18 @@ pub enum Check {
     Type(&'static str),
 }
 
-/// Runs the spec's rule interpreter on `request`: generated validators and the interpreter
-/// that the sandbox and the CLI use give the same report by construction.
-pub fn validate<T: Serialize>(
+/// Runs the spec's rule interpreter on a typed request, read through its generated `Doc`
+/// impl (no serialization): generated validators and the interpreter that the sandbox and the
+/// CLI run on JSON give the same report by construction.
+pub fn validate(
     spec: &payermax_spec::Spec,
     check: Check,
-    request: &T,
+    request: &dyn payermax_spec::doc::Doc,
 ) -> Result<(), ValidationErrors> {
-    let value = match serde_json::to_value(request) {
-        Ok(v) => v,
-        Err(e) => {
-            let v = Violation::new("", "serialize", format!("cannot be serialized: {e}"));
-            return Err(ValidationErrors {
-                violations: vec![v],
-            });
-        }
-    };
     let found = match check {
-        Check::Payout => spec.validate_payout(&value),
-        Check::SentFields => spec.validate_sent_fields(&value),
-        Check::Type(name) => spec.validate_type(name, &value),
+        Check::Payout => spec.validate_payout(request),
+        Check::SentFields => spec.validate_sent_fields(request),
+        Check::Type(name) => spec.validate_type(name, request),
     };
     if found.is_empty() {
         return Ok(());

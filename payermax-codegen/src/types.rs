@@ -110,6 +110,7 @@ fn one_struct(spec: &Spec, ty: &TypeDef) -> TokenStream {
     });
     let default = defaultable(spec, ty, 0).then(|| quote!(Default,));
     let constructor = (!ty.direction.received()).then(|| constructor(ty));
+    let doc_impl = doc_impl(ty);
     let non_exhaustive = ty.direction.received().then(|| quote!(#[non_exhaustive]));
     quote! {
         #[doc = #doc]
@@ -118,6 +119,32 @@ fn one_struct(spec: &Spec, ty: &TypeDef) -> TokenStream {
         #non_exhaustive
         pub struct #name { #(#fields)* #extra }
         #constructor
+        #doc_impl
+    }
+}
+
+/// How the rule interpreter reads the struct: a `match` on JSON names, no serialization.
+fn doc_impl(ty: &TypeDef) -> TokenStream {
+    let name = camel(&ty.name);
+    let json: Vec<&str> = ty.fields.iter().map(|f| f.name.as_str()).collect();
+    let ids: Vec<_> = ty.fields.iter().map(|f| snake(&f.name)).collect();
+    quote! {
+        impl ::payermax::__private::spec::doc::Doc for #name {
+            fn get(&self, name: &str) -> ::payermax::__private::spec::doc::Node<'_> {
+                match name {
+                    #(#json => ::payermax::__private::spec::doc::ToNode::node(&self.#ids),)*
+                    _ => ::payermax::__private::spec::doc::Node::Absent,
+                }
+            }
+            fn any_present(&self) -> bool {
+                false #(|| !::payermax::__private::spec::doc::ToNode::node(&self.#ids).is_absent())*
+            }
+        }
+        impl ::payermax::__private::spec::doc::ToNode for #name {
+            fn node(&self) -> ::payermax::__private::spec::doc::Node<'_> {
+                ::payermax::__private::spec::doc::Node::Obj(self)
+            }
+        }
     }
 }
 
@@ -170,6 +197,13 @@ pub fn enums(spec: &Spec) -> TokenStream {
 
 fn one_enum(e: &EnumDef) -> TokenStream {
     let name = camel(&e.name);
+    let node = quote! {
+        impl ::payermax::__private::spec::doc::ToNode for #name {
+            fn node(&self) -> ::payermax::__private::spec::doc::Node<'_> {
+                ::payermax::__private::spec::doc::Node::Str(self.as_str())
+            }
+        }
+    };
     let doc = e.doc.clone().unwrap_or_default();
     let variants: Vec<_> = e.values.iter().map(|v| camel(&v.value)).collect();
     let wires: Vec<&str> = e.values.iter().map(|v| v.value.as_str()).collect();
@@ -198,6 +232,7 @@ fn one_enum(e: &EnumDef) -> TokenStream {
             impl ::std::fmt::Display for #name {
                 fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result { f.write_str(self.as_str()) }
             }
+            #node
         };
     }
     quote! {
@@ -227,6 +262,7 @@ fn one_enum(e: &EnumDef) -> TokenStream {
                 s.serialize_str(self.as_str())
             }
         }
+        #node
         impl<'de> ::payermax::__private::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::payermax::__private::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
                 let s = <::std::borrow::Cow<'de, str> as ::payermax::__private::serde::Deserialize>::deserialize(d)?;

@@ -22,6 +22,7 @@
 
 pub mod checks;
 pub mod diag;
+pub mod doc;
 pub mod load;
 pub mod model;
 mod semantic;

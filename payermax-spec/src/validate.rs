@@ -15,6 +15,7 @@
 //! - fields the API does not declare are not processed (as PayerMax does for element validation).
 
 use crate::checks::NamedCheck;
+use crate::doc::{Doc, Node, lookup};
 use crate::model::{FieldDef, MethodDef, TypeDef};
 use crate::{Market, Spec};
 use rust_decimal::Decimal;
@@ -139,38 +140,42 @@ impl PathBuf<'_> {
     }
 }
 
-fn absent(v: Option<&Value>) -> bool {
-    match v {
-        None | Some(Value::Null) => true,
-        Some(Value::String(s)) => s.is_empty(),
-        _ => false,
+fn str_at<'v>(data: &'v dyn Doc, path: &str) -> Option<&'v str> {
+    match lookup(data, path) {
+        Node::Str(s) if !s.is_empty() => Some(s),
+        _ => None,
     }
 }
 
-fn lookup<'v>(data: &'v Value, path: &str) -> Option<&'v Value> {
-    path.split('.').try_fold(data, |v, seg| v.get(seg))
-}
+/// "BR REALTIME_PAYMENT (pix)", formatted only when a message needs it.
+struct What<'a>(&'a Market, &'a MethodDef);
 
-fn str_at<'v>(data: &'v Value, path: &str) -> Option<&'v str> {
-    lookup(data, path)
-        .and_then(Value::as_str)
-        .filter(|s| !s.is_empty())
+impl fmt::Display for What<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} {} ({})",
+            self.0.key(),
+            self.1.method_type.value,
+            self.1.id.value
+        )
+    }
 }
 
 impl Spec {
     /// Validates a payout request's `data`: every violated rule, in a stable order.
-    pub fn validate_payout(&self, data: &Value) -> Vec<Violation> {
+    pub fn validate_payout(&self, data: &dyn Doc) -> Vec<Violation> {
         self.validate_as(data, Mode::Payout)
     }
 
     /// Validates like `paymentFieldValidation`: fields not sent are not checked.
-    pub fn validate_sent_fields(&self, data: &Value) -> Vec<Violation> {
+    pub fn validate_sent_fields(&self, data: &dyn Doc) -> Vec<Violation> {
         self.validate_as(data, Mode::Fields)
     }
 
     /// Validates `data` against the API-wide field rules of type `type_name` only (no country
     /// rules): for requests other than the payout and element validation.
-    pub fn validate_type(&self, type_name: &str, data: &Value) -> Vec<Violation> {
+    pub fn validate_type(&self, type_name: &str, data: &dyn Doc) -> Vec<Violation> {
         let mut out = Vec::new();
         if let Some(ty) = self.type_def(type_name) {
             if !data.is_object() {
@@ -194,7 +199,7 @@ impl Spec {
     }
 
     /// Answers like `paymentFieldValidation`: passed, ignored and failed fields.
-    pub fn field_report(&self, data: &Value) -> FieldReport {
+    pub fn field_report(&self, data: &dyn Doc) -> FieldReport {
         let violations = self.validate_sent_fields(data);
         let selection = self.select(data).ok();
         let mut report = FieldReport::default();
@@ -234,17 +239,17 @@ impl Spec {
     fn sent_leaves<'a>(
         &'a self,
         ty: &'a TypeDef,
-        value: &Value,
+        value: &dyn Doc,
         path: &mut PathBuf<'a>,
         out: &mut Vec<String>,
     ) {
         for field in &ty.fields {
             let v = value.get(field.name.as_str());
-            if absent(v) {
+            if v.is_absent() {
                 continue;
             }
             match (self.type_def(&field.ty), v) {
-                (Some(inner), Some(obj @ Value::Object(_))) if !field.list => {
+                (Some(inner), Node::Obj(obj)) if !field.list => {
                     path.parts.push(Cow::Borrowed(field.name.as_str()));
                     self.sent_leaves(inner, obj, path, out);
                     path.parts.pop();
@@ -254,7 +259,7 @@ impl Spec {
         }
     }
 
-    fn validate_as(&self, data: &Value, mode: Mode) -> Vec<Violation> {
+    fn validate_as(&self, data: &dyn Doc, mode: Mode) -> Vec<Violation> {
         let mut out = Vec::new();
         if let Some(root) = self.payout_request_type() {
             if !data.is_object() {
@@ -285,14 +290,14 @@ impl Spec {
     fn walk<'a>(
         &'a self,
         ty: &'a TypeDef,
-        obj: &Value,
+        obj: &dyn Doc,
         path: &mut PathBuf<'a>,
         mode: Mode,
         out: &mut Vec<Violation>,
     ) {
         for field in &ty.fields {
             let v = obj.get(field.name.as_str());
-            if absent(v) {
+            if v.is_absent() {
                 if field.required && mode == Mode::Payout {
                     out.push(Violation::new(
                         &path.render(&field.name),
@@ -302,9 +307,8 @@ impl Spec {
                 }
                 continue;
             }
-            let Some(v) = v else { continue };
             if field.list {
-                let Some(items) = v.as_array() else {
+                let Node::List(items) = v else {
                     out.push(Violation::new(
                         &path.render(&field.name),
                         "type",
@@ -312,9 +316,9 @@ impl Spec {
                     ));
                     continue;
                 };
-                for (i, item) in items.iter().enumerate() {
+                for i in 0..items.len() {
                     let index = Cow::Owned(format!("{}[{i}]", field.name.value));
-                    self.value(field, item, index, path, mode, out);
+                    self.value(field, items.item(i), index, path, mode, out);
                 }
             } else {
                 self.value(
@@ -332,16 +336,16 @@ impl Spec {
     fn value<'a>(
         &'a self,
         field: &'a FieldDef,
-        v: &Value,
+        v: Node<'_>,
         name: Cow<'a, str>,
         path: &mut PathBuf<'a>,
         mode: Mode,
         out: &mut Vec<Violation>,
     ) {
         if let Some(inner) = self.type_def(&field.ty) {
-            if v.is_object() {
+            if let Node::Obj(obj) = v {
                 path.parts.push(name);
-                self.walk(inner, v, path, mode, out);
+                self.walk(inner, obj, path, mode, out);
                 path.parts.pop();
             } else {
                 out.push(Violation::new(
@@ -354,7 +358,7 @@ impl Spec {
         }
         let name = name.as_ref();
         if field.ty.value == "integer" {
-            if !(v.is_i64() || v.is_u64()) {
+            if !matches!(v, Node::Int(_)) {
                 out.push(Violation::new(
                     &path.render(name),
                     "type",
@@ -363,7 +367,7 @@ impl Spec {
             }
             return;
         }
-        let Some(s) = v.as_str() else {
+        let Node::Str(s) = v else {
             out.push(Violation::new(
                 &path.render(name),
                 "type",
@@ -439,7 +443,7 @@ impl Spec {
 
     /// The country or rail method a request selects. `Ok(None)`: the country is not in the
     /// spec (API-wide rules only) or the selecting fields are missing (reported elsewhere).
-    pub fn select(&self, data: &Value) -> Result<Option<Selection<'_>>, Violation> {
+    pub fn select(&self, data: &dyn Doc) -> Result<Option<Selection<'_>>, Violation> {
         let Some(country) = str_at(data, "country") else {
             return Ok(None);
         };
@@ -466,13 +470,14 @@ impl Spec {
                 None => return Ok(None),
             },
         };
-        let candidates: Vec<&MethodDef> = market
-            .def
-            .methods
-            .iter()
-            .filter(|m| m.method_type.value == method_type)
-            .collect();
-        let Some(first) = candidates.first() else {
+        let candidates = || {
+            market
+                .def
+                .methods
+                .iter()
+                .filter(move |m| m.method_type.value == method_type)
+        };
+        let Some(first) = candidates().next() else {
             let mut offered: Vec<&str> = market
                 .def
                 .methods
@@ -493,7 +498,7 @@ impl Spec {
         };
         let org = str_at(data, "payeeInfo.targetOrg");
         let by_org = org.and_then(|o| {
-            candidates.iter().find(|m| {
+            candidates().find(|m| {
                 m.target_org
                     .as_ref()
                     .is_some_and(|t| t.values.iter().any(|v| v.value == o))
@@ -505,14 +510,15 @@ impl Spec {
         }))
     }
 
-    fn method_rules(&self, sel: Selection<'_>, data: &Value, mode: Mode, out: &mut Vec<Violation>) {
+    fn method_rules(
+        &self,
+        sel: Selection<'_>,
+        data: &dyn Doc,
+        mode: Mode,
+        out: &mut Vec<Violation>,
+    ) {
         let Selection { market, method } = sel;
-        let what = format!(
-            "{} {} ({})",
-            market.key(),
-            method.method_type.value,
-            method.id.value
-        );
+        let what = What(market, method);
         if let Some(org_rule) = &method.target_org {
             match str_at(data, "payeeInfo.targetOrg") {
                 None if org_rule.required == Some(true) && mode == Mode::Payout => {
@@ -559,12 +565,9 @@ impl Spec {
         for rule in &method.rules {
             let path = rule.field.as_str();
             let v = lookup(data, path);
-            let is_obj = v.is_some_and(Value::is_object);
-            let missing = if is_obj {
-                v.and_then(Value::as_object)
-                    .is_none_or(|o| o.values().all(|x| absent(Some(x))))
-            } else {
-                absent(v)
+            let missing = match v {
+                Node::Obj(d) => !d.any_present(),
+                other => other.is_absent(),
             };
             if missing {
                 if rule.required == Some(true) && mode == Mode::Payout {
@@ -576,7 +579,7 @@ impl Spec {
                 }
                 continue;
             }
-            let Some(s) = v.and_then(Value::as_str) else {
+            let Node::Str(s) = v else {
                 continue;
             };
             let len = || s.chars().count();
@@ -649,8 +652,8 @@ impl Spec {
         &self,
         market: &Market,
         method: &MethodDef,
-        data: &Value,
-        what: &str,
+        data: &dyn Doc,
+        what: &What<'_>,
         out: &mut Vec<Violation>,
     ) {
         let (Some(amount), Some(currency)) =

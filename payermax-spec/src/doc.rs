@@ -1,0 +1,146 @@
+//! What the rule interpreter reads: a document of named fields. `serde_json::Value` is one;
+//! the types `generate!()` emits are others (they implement [`Doc`] with a `match` on field
+//! names), so typed requests are validated by this same interpreter without being serialized,
+//! and both report identically.
+
+use serde_json::Value;
+
+/// One field's value, as the interpreter sees it.
+#[derive(Clone, Copy)]
+pub enum Node<'a> {
+    /// Not sent (or JSON `null`).
+    Absent,
+    /// A string.
+    Str(&'a str),
+    /// An integer.
+    Int(i64),
+    /// A number that is not an integer.
+    Num,
+    /// A boolean.
+    Bool,
+    /// An object.
+    Obj(&'a dyn Doc),
+    /// An array.
+    List(&'a dyn DocList),
+}
+
+impl Node<'_> {
+    /// Not sent: absent, or an empty string (PayerMax treats blank fields as not sent).
+    pub fn is_absent(&self) -> bool {
+        matches!(self, Node::Absent | Node::Str(""))
+    }
+
+    /// The string, if the value is a non-empty string.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Node::Str(s) if !s.is_empty() => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// An object whose fields the interpreter can read by JSON name.
+pub trait Doc {
+    /// The field `name` (its JSON name).
+    fn get(&self, name: &str) -> Node<'_>;
+    /// At least one field is sent (an object rule's `required`).
+    fn any_present(&self) -> bool;
+    /// False for a JSON value that is not an object.
+    fn is_object(&self) -> bool {
+        true
+    }
+}
+
+/// An array the interpreter can read.
+pub trait DocList {
+    /// How many items.
+    fn len(&self) -> usize;
+    /// The item at `index` (`Absent` past the end).
+    fn item(&self, index: usize) -> Node<'_>;
+    /// No items.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// A value that can be read as a [`Node`]: implemented by generated types and their fields.
+pub trait ToNode {
+    /// The value as a node.
+    fn node(&self) -> Node<'_>;
+}
+
+impl ToNode for String {
+    fn node(&self) -> Node<'_> {
+        Node::Str(self)
+    }
+}
+
+impl ToNode for i64 {
+    fn node(&self) -> Node<'_> {
+        Node::Int(*self)
+    }
+}
+
+impl<T: ToNode> ToNode for Option<T> {
+    fn node(&self) -> Node<'_> {
+        self.as_ref().map_or(Node::Absent, ToNode::node)
+    }
+}
+
+impl<T: ToNode> ToNode for Vec<T> {
+    fn node(&self) -> Node<'_> {
+        Node::List(self)
+    }
+}
+
+impl<T: ToNode> DocList for Vec<T> {
+    fn len(&self) -> usize {
+        <[T]>::len(self)
+    }
+    fn item(&self, index: usize) -> Node<'_> {
+        self.get(index).map_or(Node::Absent, ToNode::node)
+    }
+}
+
+impl ToNode for Value {
+    fn node(&self) -> Node<'_> {
+        match self {
+            Value::Null => Node::Absent,
+            Value::String(s) => Node::Str(s),
+            Value::Number(n) => n.as_i64().map_or(Node::Num, Node::Int),
+            Value::Bool(_) => Node::Bool,
+            Value::Object(_) => Node::Obj(self),
+            Value::Array(items) => Node::List(items),
+        }
+    }
+}
+
+impl Doc for Value {
+    fn get(&self, name: &str) -> Node<'_> {
+        match self {
+            Value::Object(map) => map.get(name).map_or(Node::Absent, ToNode::node),
+            _ => Node::Absent,
+        }
+    }
+    fn any_present(&self) -> bool {
+        match self {
+            Value::Object(map) => map.values().any(|v| !v.node().is_absent()),
+            _ => false,
+        }
+    }
+    fn is_object(&self) -> bool {
+        self.is_object()
+    }
+}
+
+/// The node at a dotted path (`payeeInfo.accountInfo.accountNo`).
+pub fn lookup<'a>(doc: &'a dyn Doc, path: &str) -> Node<'a> {
+    let mut node = Node::Obj(doc);
+    for seg in path.split('.') {
+        node = match node {
+            Node::Obj(d) => d.get(seg),
+            _ => return Node::Absent,
+        };
+    }
+    node
+}
