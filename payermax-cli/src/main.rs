@@ -40,6 +40,8 @@ enum Command {
         /// The request file.
         file: Option<PathBuf>,
     },
+    /// Run a local PayerMax payout gateway (no config: a demo merchant, keys printed).
+    Sandbox(payermax_sandbox::cli::SandboxArgs),
     /// Generate a 2048-bit RSA key pair in the dashboard format (one line of base64 DER).
     Keygen {
         /// Directory for private_key.txt and public_key.txt.
@@ -129,6 +131,10 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             };
             let tokens = payermax_codegen::generate(&loaded, &source);
             emit(&payermax_codegen::pretty(&tokens)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Sandbox(args) => {
+            payermax_sandbox::cli::run_cli(args).map_err(|e| e.to_string())?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Keygen { out } => {

@@ -102,10 +102,14 @@ fn method(spec: &Spec, ep: &EndpointDef) -> TokenStream {
         }
         _ => quote!(),
     };
+    // Element validation is PayerMax's own check of the fields: send it as it is, so the
+    // answer lists every field result; every other request is checked here first.
+    let check = (ep.api_name.as_str() != FIELD_VALIDATION_API)
+        .then(|| quote!(request.validate().map_err(#rt::Error::Validation)?;));
     quote! {
         #[doc = #doc]
         pub async fn #name(&self, request: &#req) -> ::std::result::Result<#resp, #rt::Error> {
-            request.validate().map_err(#rt::Error::Validation)?;
+            #check
             #send
         }
         #idempotent

@@ -80,6 +80,9 @@ fn next_after(error: &Error) -> Next {
     match error {
         Error::NotSent { .. } | Error::HttpStatus { status: 429, .. } => Next::Resend,
         Error::OutcomeUnknown { .. } => Next::Query(ResolvedBy::Inquiry),
+        // An answer we cannot trust (bad or missing signature, undecodable body) says nothing
+        // about whether the order was committed: ask, as for an unknown outcome.
+        Error::Signature { .. } | Error::Decode { .. } => Next::Query(ResolvedBy::Inquiry),
         Error::HttpStatus { status, .. } if *status >= 500 => Next::Query(ResolvedBy::Inquiry),
         Error::Api(e) if e.code == ORDER_REPEAT => Next::Query(ResolvedBy::Repeat),
         Error::Api(e) => match e.retry {

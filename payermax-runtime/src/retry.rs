@@ -92,10 +92,15 @@ impl Schedule {
 }
 
 /// Whether an idempotent call (inquiry, batch query, element validation) may simply be sent
-/// again: transient API codes, requests not sent, unknown outcomes, HTTP 429 and 5xx.
+/// again: transient API codes, requests not sent, unknown outcomes, answers that do not
+/// verify, HTTP 429 and 5xx.
 pub(crate) fn retry_idempotent(error: &Error) -> bool {
     match error {
         Error::NotSent { .. } | Error::OutcomeUnknown { .. } => true,
+        // An answer that does not verify is treated like a lost answer: the call is idempotent,
+        // so asking again is safe, and a key that is really wrong still fails once the policy's
+        // attempts are spent.
+        Error::Signature { .. } => true,
         Error::HttpStatus { status, .. } => *status == 429 || *status >= 500,
         Error::Api(e) => e.retry == RetryClass::Transient,
         _ => false,

@@ -1,0 +1,613 @@
+//! The gateway's answers: envelope checks, the four endpoints, and the faults that change an
+//! answer. Everything here is synchronous and runs under the state lock; the server does the
+//! I/O, the signing and the waiting.
+//!
+//! Checks, in order (the first that fails answers):
+//! 1. the body is UTF-8 JSON, an object (`PARAMS_INVALID`);
+//! 2. the envelope fields (the spec's `RequestEnvelope`: `version`, `keyVersion`,
+//!    `requestTime`, `appId` …) and `data` being an object (`PARAMS_INVALID`, msg
+//!    `The {field} is incorrect.`). `version` and `keyVersion` values are not checked;
+//! 3. `appId` is a registered merchant, and `merchantNo`, when sent, is its number
+//!    (`MERCHANT_APP_INVALID`). `spMerchantNo` (ISV mode) is accepted and not checked;
+//! 4. the `sign` header verifies over the raw body with the merchant's public key
+//!    (`SIGN_VERIFY_FAILED`);
+//! 5. `requestTime` is RFC 3339 (`PARAMS_INVALID`) and within the spec's window (±120 s) of the
+//!    sandbox clock (`REQ_TIME_OVER_TIME`);
+//! 6. faults ([`crate::faults`]);
+//! 7. the endpoint's own checks.
+
+use crate::faults::{Chosen, Fault, FaultTarget};
+use crate::order::{Order, Outcome, Status, StatusChange};
+use crate::state::{OrderKey, Shared, State};
+use crate::time;
+use payermax_spec::{FieldReport, Violation};
+use serde::Serialize;
+use serde_json::{Value, json};
+use std::time::{Duration, SystemTime};
+
+/// Where the four endpoints live.
+pub(crate) const GATEWAY_PATH: &str = "/aggregate-pay/api/gateway";
+
+/// `msg` of every successful answer (note the dot).
+pub(crate) const SUCCESS_MSG: &str = "Success.";
+
+const PARAMS_INVALID: &str = "PARAMS_INVALID";
+
+/// The merchant-facing calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Api {
+    FieldValidation,
+    OrderPay,
+    OrderQry,
+    OrderBatchQry,
+}
+
+impl Api {
+    const ALL: [Api; 4] = [
+        Api::FieldValidation,
+        Api::OrderPay,
+        Api::OrderQry,
+        Api::OrderBatchQry,
+    ];
+
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Api::FieldValidation => "paymentFieldValidation",
+            Api::OrderPay => "paymentOrderPay",
+            Api::OrderQry => "paymentOrderQry",
+            Api::OrderBatchQry => "paymentOrderBatchQry",
+        }
+    }
+
+    pub(crate) fn from_name(name: &str) -> Option<Api> {
+        Api::ALL.into_iter().find(|a| a.name() == name)
+    }
+
+    pub(crate) fn names() -> String {
+        Api::ALL.map(Api::name).join(", ")
+    }
+}
+
+/// A request the sandbox received, for tests to inspect.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReceivedRequest {
+    /// The api name (last path segment), e.g. `paymentOrderPay`.
+    pub api: String,
+    /// When it arrived (sandbox clock).
+    pub at: SystemTime,
+    /// `appId` from the body, when readable.
+    pub app_id: Option<String>,
+    /// `data.outTradeNo` from the body, when readable.
+    pub out_trade_no: Option<String>,
+    /// The body (lossy UTF-8).
+    pub body: String,
+    /// The envelope `code` answered; `None` when a fault replaced the answer (HTTP 5xx
+    /// page, dropped connection).
+    pub code: Option<String>,
+    /// The HTTP status answered; `None` when the connection was dropped.
+    pub http_status: Option<u16>,
+    /// The faults applied to it.
+    pub faults: Vec<Fault>,
+}
+
+/// An envelope answer `{code, msg, data}`.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Reply {
+    pub(crate) http: u16,
+    pub(crate) code: String,
+    pub(crate) msg: String,
+    pub(crate) data: Option<Value>,
+}
+
+#[derive(Serialize)]
+struct Envelope<'a> {
+    code: &'a str,
+    msg: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data: Option<&'a Value>,
+}
+
+impl Reply {
+    fn success(spec: &payermax_spec::Spec, data: Value) -> Reply {
+        Reply {
+            http: 200,
+            code: spec.api.envelope.success_code.clone(),
+            msg: SUCCESS_MSG.to_owned(),
+            data: Some(data),
+        }
+    }
+
+    /// `code` with its documented message.
+    pub(crate) fn documented(spec: &payermax_spec::Spec, code: &str, data: Option<Value>) -> Reply {
+        let msg = spec
+            .error_code(code)
+            .and_then(|c| c.message.clone())
+            .unwrap_or_else(|| code.to_owned());
+        Reply {
+            http: 200,
+            code: code.to_owned(),
+            msg,
+            data,
+        }
+    }
+
+    /// `PARAMS_INVALID` naming the first violated field; every violation in
+    /// `data.violations` (not in PayerMax's answers: for debugging).
+    pub(crate) fn invalid(violations: &[Value]) -> Reply {
+        let field = violations
+            .first()
+            .and_then(|v| v.get("path"))
+            .and_then(Value::as_str)
+            .filter(|p| !p.is_empty())
+            .unwrap_or("data");
+        Reply {
+            http: 200,
+            code: PARAMS_INVALID.to_owned(),
+            msg: format!("The {field} is incorrect."),
+            data: Some(json!({ "violations": violations })),
+        }
+    }
+
+    /// `PARAMS_INVALID` about the request as a whole (not JSON, too big…), under HTTP `http`.
+    pub(crate) fn bad_request(http: u16, msg: impl Into<String>) -> Reply {
+        Reply {
+            http,
+            code: PARAMS_INVALID.to_owned(),
+            msg: msg.into(),
+            data: None,
+        }
+    }
+
+    pub(crate) fn to_bytes(&self) -> Vec<u8> {
+        serde_json::to_vec(&Envelope {
+            code: &self.code,
+            msg: &self.msg,
+            data: self.data.as_ref(),
+        })
+        .unwrap_or_else(|_| br#"{"code":"SYSTEM_ERROR","msg":"cannot encode the answer"}"#.to_vec())
+    }
+}
+
+/// A violation the spec interpreter did not produce, in the same JSON shape.
+fn violation(path: &str, code: &str, message: &str) -> Value {
+    json!({"path": path, "code": code, "params": {}, "message": message})
+}
+
+fn violations_json(violations: &[Violation]) -> Vec<Value> {
+    violations.iter().map(Violation::to_json).collect()
+}
+
+/// How the server answers.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Answer {
+    /// A signed envelope; `corrupt_sign` sends a signature that does not verify.
+    Reply { reply: Reply, corrupt_sign: bool },
+    /// An unsigned HTTP error (fault).
+    ServerError { status: u16, json: bool },
+    /// Close the connection without answering (fault).
+    Drop,
+}
+
+/// The outcome of processing one request.
+#[derive(Debug)]
+pub(crate) struct Processed {
+    pub(crate) answer: Answer,
+    pub(crate) latency: Duration,
+    /// The order this request created, if any: its lifecycle must be scheduled.
+    pub(crate) created: Option<OrderKey>,
+}
+
+/// An authenticated request.
+struct Authed {
+    app_id: String,
+    merchant_no: String,
+    default_notify_url: Option<String>,
+    data: Value,
+}
+
+/// Processes one request to `api` and records it in the request log.
+pub(crate) fn process(shared: &Shared, api: Api, body: &[u8], sign: Option<&str>) -> Processed {
+    let now = shared.now();
+    shared.with_state(|state| {
+        let mut chosen = Chosen::default();
+        let mut created = None;
+        let answer = match authenticate(shared, state, body, sign, now) {
+            Err(reply) => Answer::Reply {
+                reply,
+                corrupt_sign: false,
+            },
+            Ok(request) => {
+                let out = request.data.get("outTradeNo").and_then(Value::as_str);
+                chosen = state.faults.choose(&FaultTarget {
+                    app_id: &request.app_id,
+                    api: api.name(),
+                    out_trade_no: out,
+                });
+                if let (Some(Fault::DuplicateNotification), Some(out)) = (&chosen.action, out) {
+                    state
+                        .duplicate_notify
+                        .insert((request.merchant_no.clone(), out.to_owned()));
+                }
+                let mut run = || {
+                    let (reply, key) = dispatch(shared, state, api, &request, now);
+                    created = key;
+                    reply
+                };
+                match chosen.action.clone() {
+                    Some(Fault::TooManyRequests) => Answer::Reply {
+                        reply: Reply::documented(&shared.spec, "TOO_MANY_REQUEST", None),
+                        corrupt_sign: false,
+                    },
+                    Some(Fault::ServerError {
+                        status,
+                        json,
+                        commit,
+                    }) => {
+                        if commit {
+                            run();
+                        }
+                        Answer::ServerError { status, json }
+                    }
+                    Some(Fault::DropConnection) => {
+                        run();
+                        Answer::Drop
+                    }
+                    Some(Fault::BadSignature) => Answer::Reply {
+                        reply: run(),
+                        corrupt_sign: true,
+                    },
+                    _ => Answer::Reply {
+                        reply: run(),
+                        corrupt_sign: false,
+                    },
+                }
+            }
+        };
+        state
+            .requests
+            .push(received(api.name(), now, body, &answer, chosen.applied()));
+        Processed {
+            answer,
+            latency: chosen.latency,
+            created,
+        }
+    })
+}
+
+/// The request-log entry for a request and its answer.
+pub(crate) fn received(
+    api: &str,
+    at: SystemTime,
+    body: &[u8],
+    answer: &Answer,
+    faults: Vec<Fault>,
+) -> ReceivedRequest {
+    let parsed: Option<Value> = serde_json::from_slice(body).ok();
+    let text = |pointer: &str| {
+        parsed
+            .as_ref()
+            .and_then(|v| v.pointer(pointer))
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    };
+    let (code, http_status) = match answer {
+        Answer::Reply { reply, .. } => (Some(reply.code.clone()), Some(reply.http)),
+        Answer::ServerError { status, .. } => (None, Some(*status)),
+        Answer::Drop => (None, None),
+    };
+    ReceivedRequest {
+        api: api.to_owned(),
+        at,
+        app_id: text("/appId"),
+        out_trade_no: text("/data/outTradeNo"),
+        body: String::from_utf8_lossy(body).into_owned(),
+        code,
+        http_status,
+        faults,
+    }
+}
+
+/// Checks 1–5 of the module documentation.
+fn authenticate(
+    shared: &Shared,
+    state: &State,
+    body: &[u8],
+    sign: Option<&str>,
+    now: SystemTime,
+) -> Result<Authed, Reply> {
+    let spec = &shared.spec;
+    let text = std::str::from_utf8(body)
+        .map_err(|_| Reply::bad_request(200, "The request body is not valid UTF-8."))?;
+    let envelope: Value = serde_json::from_str(text).map_err(|e| {
+        Reply::bad_request(200, format!("The request body is not valid JSON ({e})."))
+    })?;
+    if !envelope.is_object() {
+        return Err(Reply::bad_request(
+            200,
+            "The request body must be a JSON object.",
+        ));
+    }
+    let mut violations = match &spec.api.envelope.request_type {
+        Some(ty) => violations_json(&spec.validate_type(ty, &envelope)),
+        None => Vec::new(),
+    };
+    match envelope.get("data") {
+        Some(Value::Object(_)) => {}
+        None | Some(Value::Null) => violations.push(violation("data", "required", "is required")),
+        Some(_) => violations.push(violation("data", "type", "must be an object")),
+    }
+    if !violations.is_empty() {
+        return Err(Reply::invalid(&violations));
+    }
+    let field = |name: &str| {
+        envelope
+            .get(name)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+    };
+    let merchant = state
+        .merchants
+        .get(field("appId"))
+        .filter(|m| {
+            let sent = field("merchantNo");
+            sent.is_empty() || sent == m.merchant_no
+        })
+        .ok_or_else(|| Reply::documented(spec, "MERCHANT_APP_INVALID", None))?;
+    let verified =
+        sign.is_some_and(|s| payermax_runtime::keys::verify(&merchant.public_key, body, s).is_ok());
+    if !verified {
+        return Err(Reply::documented(spec, "SIGN_VERIFY_FAILED", None));
+    }
+    let request_time = time::parse_request_time(field("requestTime")).ok_or_else(|| {
+        Reply::invalid(&[violation(
+            "requestTime",
+            "format",
+            "is not an RFC 3339 time such as 2023-03-08T10:00:00.500+00:00",
+        )])
+    })?;
+    let window = Duration::from_secs(u64::from(spec.api.envelope.request_time_window_secs));
+    if !time::within(now, request_time, window) {
+        return Err(Reply::documented(spec, "REQ_TIME_OVER_TIME", None));
+    }
+    Ok(Authed {
+        app_id: merchant.app_id.clone(),
+        merchant_no: merchant.merchant_no.clone(),
+        default_notify_url: merchant.notify_url.clone(),
+        data: envelope.get("data").cloned().unwrap_or_default(),
+    })
+}
+
+fn dispatch(
+    shared: &Shared,
+    state: &mut State,
+    api: Api,
+    request: &Authed,
+    now: SystemTime,
+) -> (Reply, Option<OrderKey>) {
+    let spec = &shared.spec;
+    match api {
+        Api::FieldValidation => (
+            Reply::success(spec, field_report(&spec.field_report(&request.data))),
+            None,
+        ),
+        Api::OrderPay => pay(shared, state, request, now),
+        Api::OrderQry => (query(shared, state, request), None),
+        Api::OrderBatchQry => (batch(shared, state, request), None),
+    }
+}
+
+/// `paymentFieldValidation`'s `data` (reference §4.2).
+fn field_report(report: &FieldReport) -> Value {
+    let fields = |list: &[String]| {
+        list.iter()
+            .map(|f| json!({ "field": f }))
+            .collect::<Vec<_>>()
+    };
+    json!({
+        "validationCode": report.validation_code,
+        "validationPassedFields": fields(&report.passed),
+        "ignoredFields": fields(&report.ignored),
+        "validationFailedFields": report.failed.iter()
+            .map(|(field, msg)| json!({"field": field, "errorMsg": msg}))
+            .collect::<Vec<_>>(),
+    })
+}
+
+/// The short answer about an order: `paymentOrderPay`'s data and `ORDER_REPEAT`'s.
+fn short_view(order: &Order) -> Value {
+    json!({
+        "outTradeNo": order.out_trade_no,
+        "tradeNo": order.trade_no,
+        "status": order.status.as_str(),
+    })
+}
+
+/// The request type of `api` in the spec, for the API-wide field rules.
+fn request_violations(shared: &Shared, api: Api, data: &Value) -> Vec<Value> {
+    shared
+        .spec
+        .endpoint(api.name())
+        .map(|e| violations_json(&shared.spec.validate_type(&e.request, data)))
+        .unwrap_or_default()
+}
+
+fn pay(
+    shared: &Shared,
+    state: &mut State,
+    request: &Authed,
+    now: SystemTime,
+) -> (Reply, Option<OrderKey>) {
+    let spec = &shared.spec;
+    let data = &request.data;
+    let out = data
+        .get("outTradeNo")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let key = (request.merchant_no.clone(), out.to_owned());
+    // The idempotency check comes first: a resend of a placed order is ORDER_REPEAT whatever
+    // else it carries, and never a second order.
+    if let Some(order) = state.order(&key) {
+        return (
+            Reply::documented(spec, "ORDER_REPEAT", Some(short_view(order))),
+            None,
+        );
+    }
+    let violations = spec.validate_payout(data);
+    if !violations.is_empty() {
+        return (Reply::invalid(&violations_json(&violations)), None);
+    }
+    if state.closed {
+        // Shutting down: the state file may already belong to another sandbox.
+        return (Reply::documented(spec, "SYSTEM_ERROR", None), None);
+    }
+    let sequence = state.orders.len() as u64 + 1;
+    let notify_url = data
+        .get("notifyUrl")
+        .and_then(Value::as_str)
+        .filter(|u| !u.is_empty())
+        .map(str::to_owned)
+        .or_else(|| request.default_notify_url.clone());
+    let order = Order {
+        app_id: request.app_id.clone(),
+        merchant_no: request.merchant_no.clone(),
+        out_trade_no: out.to_owned(),
+        trade_no: format!("{}PO{sequence:016}", time::trade_no_stamp(now)),
+        outcome: Outcome::for_request(data),
+        status: Status::Pending,
+        created_at: now,
+        history: vec![StatusChange {
+            status: Status::Pending,
+            at: now,
+        }],
+        notify_url,
+        data: data.clone(),
+    };
+    let reply = Reply::success(spec, short_view(&order));
+    if let Err(e) = state.insert(order, true) {
+        let mut failure = Reply::documented(spec, "SYSTEM_ERROR", None);
+        failure.http = 500;
+        failure.msg = format!("The sandbox could not record the order: {e}");
+        return (failure, None);
+    }
+    (reply, Some(key))
+}
+
+fn query(shared: &Shared, state: &State, request: &Authed) -> Reply {
+    let violations = request_violations(shared, Api::OrderQry, &request.data);
+    if !violations.is_empty() {
+        return Reply::invalid(&violations);
+    }
+    let out = request
+        .data
+        .get("outTradeNo")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    match state.order(&(request.merchant_no.clone(), out.to_owned())) {
+        Some(order) => Reply::success(&shared.spec, order.view()),
+        None => Reply::documented(&shared.spec, "ORDER_NOT_EXIST", None),
+    }
+}
+
+/// Batch query (reference §8; the response shape is undocumented, §18.1): the spec's
+/// `PaymentOrderBatchQryResponse` names the paging fields and the list (`orderList`);
+/// `totalCount` is added. Window bounds are inclusive, at whole seconds. `currentPageIndex` is
+/// 1-based, 0 is read as 1 (tolerant: the base is not documented).
+fn batch(shared: &Shared, state: &State, request: &Authed) -> Reply {
+    let data = &request.data;
+    let violations = request_violations(shared, Api::OrderBatchQry, data);
+    if !violations.is_empty() {
+        return Reply::invalid(&violations);
+    }
+    let invalid =
+        |path: &str, code: &str, message: &str| Reply::invalid(&[violation(path, code, message)]);
+    let window_time = |name: &str| {
+        data.get(name)
+            .and_then(Value::as_str)
+            .and_then(time::parse_window_time)
+            .ok_or_else(|| {
+                invalid(
+                    name,
+                    "format",
+                    "must be yyyy-MM-dd HH:mm:ss in UTC, e.g. 2025-04-23 01:00:00",
+                )
+            })
+    };
+    let (begin, end) = match (window_time("queryBeginTime"), window_time("queryEndTime")) {
+        (Ok(b), Ok(e)) => (b, e),
+        (Err(reply), _) | (_, Err(reply)) => return reply,
+    };
+    let span = match end.duration_since(begin) {
+        Ok(span) => span,
+        Err(_) => return invalid("queryEndTime", "window", "is before queryBeginTime"),
+    };
+    if span > Duration::from_secs(24 * 60 * 60) {
+        return invalid(
+            "queryEndTime",
+            "window",
+            "is more than one day after queryBeginTime (the window is at most one day)",
+        );
+    }
+    let page_size = match data.get("pageSize").map(Value::as_i64) {
+        None => 20,
+        Some(Some(n @ 1..=100)) => n as usize,
+        Some(_) => return invalid("pageSize", "range", "must be between 1 and 100"),
+    };
+    let page = match data.get("currentPageIndex").map(Value::as_i64) {
+        None | Some(Some(0)) => 1,
+        Some(Some(n)) if n > 0 => n as usize,
+        Some(_) => return invalid("currentPageIndex", "range", "must be 1 or more"),
+    };
+    let status = match data
+        .get("status")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+    {
+        None => None,
+        Some(s) => match Status::parse(s) {
+            Some(status) => Some(status),
+            None => {
+                return invalid(
+                    "status",
+                    "enum",
+                    "is not one of: SUCCESS, FAILED, PENDING, BOUNCEBACK",
+                );
+            }
+        },
+    };
+    let country = data
+        .get("country")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty());
+    let matching: Vec<&Order> = state
+        .orders
+        .iter()
+        .filter(|o| o.merchant_no == request.merchant_no)
+        .filter(|o| {
+            let created = time::whole_seconds(o.created_at);
+            begin <= created && created <= end
+        })
+        .filter(|o| status.is_none_or(|s| o.status == s))
+        .filter(|o| {
+            country.is_none_or(|c| o.data.get("country").and_then(Value::as_str) == Some(c))
+        })
+        .collect();
+    let items: Vec<Value> = matching
+        .iter()
+        .skip((page - 1).saturating_mul(page_size))
+        .take(page_size)
+        .map(|o| o.view())
+        .collect();
+    let list_field = shared
+        .spec
+        .endpoint(Api::OrderBatchQry.name())
+        .and_then(|e| e.response.as_ref())
+        .and_then(|ty| shared.spec.type_def(ty))
+        .and_then(|ty| ty.fields.iter().find(|f| f.list))
+        .map_or("orderList", |f| f.name.as_str());
+    let mut answer = serde_json::Map::new();
+    answer.insert("pageSize".into(), json!(page_size));
+    answer.insert("currentPageIndex".into(), json!(page));
+    answer.insert("totalCount".into(), json!(matching.len()));
+    answer.insert(list_field.to_owned(), Value::Array(items));
+    Reply::success(&shared.spec, Value::Object(answer))
+}

@@ -1,0 +1,205 @@
+//! What a running sandbox knows (merchants, orders, the request log, notifications, faults) and
+//! how orders move through their simulated lifecycle.
+
+use crate::config::{Merchant, Timings};
+use crate::error::SandboxError;
+use crate::faults::FaultState;
+use crate::gateway::ReceivedRequest;
+use crate::journal::{Event, Journal};
+use crate::notify::{Delivery, NotificationRecord};
+use crate::order::{Order, Status, StatusChange, Step};
+use payermax_runtime::{Clock, PrivateKey, PublicKey};
+use payermax_spec::Spec;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, SystemTime};
+use tokio::sync::watch;
+
+/// Orders are unique per merchant: (merchantNo, outTradeNo).
+pub(crate) type OrderKey = (String, String);
+
+/// Everything the server, the lifecycle tasks and the inspection API share.
+pub(crate) struct Shared {
+    pub(crate) spec: Arc<Spec>,
+    pub(crate) key: PrivateKey,
+    pub(crate) public_key: PublicKey,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) timings: Timings,
+    pub(crate) notify_scale: f64,
+    pub(crate) notify_timeout: Duration,
+    pub(crate) max_body: usize,
+    pub(crate) state: Mutex<State>,
+    pub(crate) shutdown: watch::Receiver<bool>,
+}
+
+/// The mutable part, behind one lock.
+#[derive(Debug, Default)]
+pub(crate) struct State {
+    pub(crate) merchants: HashMap<String, Merchant>,
+    /// In creation order.
+    pub(crate) orders: Vec<Order>,
+    pub(crate) index: HashMap<OrderKey, usize>,
+    /// How many orders each key ever created (replayed ones included): the double-payment check.
+    pub(crate) created: HashMap<OrderKey, usize>,
+    pub(crate) requests: Vec<ReceivedRequest>,
+    pub(crate) notifications: Vec<NotificationRecord>,
+    pub(crate) duplicate_notify: HashSet<OrderKey>,
+    pub(crate) faults: FaultState,
+    pub(crate) journal: Option<Journal>,
+    /// Set by shutdown: nothing more is journaled.
+    pub(crate) closed: bool,
+}
+
+impl State {
+    pub(crate) fn order(&self, key: &OrderKey) -> Option<&Order> {
+        self.index.get(key).and_then(|&i| self.orders.get(i))
+    }
+
+    /// Adds an order (journaling it first when there is a journal).
+    pub(crate) fn insert(&mut self, order: Order, journal: bool) -> Result<(), SandboxError> {
+        if journal && let Some(j) = self.journal.as_mut() {
+            j.append(&Event::OrderCreated {
+                order: Box::new(order.clone()),
+            })?;
+        }
+        let key = (order.merchant_no.clone(), order.out_trade_no.clone());
+        *self.created.entry(key.clone()).or_default() += 1;
+        self.index.insert(key, self.orders.len());
+        self.orders.push(order);
+        Ok(())
+    }
+
+    /// Applies a journal event read at start.
+    pub(crate) fn replay(&mut self, event: Event) -> Result<(), String> {
+        match event {
+            Event::OrderCreated { order } => self.insert(*order, false).map_err(|e| e.to_string()),
+            Event::StatusChanged {
+                merchant_no,
+                out_trade_no,
+                status,
+                at,
+            } => {
+                let key = (merchant_no, out_trade_no);
+                let order = self
+                    .index
+                    .get(&key)
+                    .and_then(|&i| self.orders.get_mut(i))
+                    .ok_or_else(|| format!("status change for unknown order {key:?}"))?;
+                order.status = status;
+                order.history.push(StatusChange { status, at });
+                Ok(())
+            }
+        }
+    }
+}
+
+impl Shared {
+    /// Runs `f` under the state lock (a panic elsewhere does not make the state unusable).
+    pub(crate) fn with_state<R>(&self, f: impl FnOnce(&mut State) -> R) -> R {
+        let mut guard = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        f(&mut guard)
+    }
+
+    pub(crate) fn now(&self) -> SystemTime {
+        self.clock.now()
+    }
+
+    /// Waits `duration`; false when the sandbox shut down meanwhile.
+    pub(crate) async fn sleep(&self, duration: Duration) -> bool {
+        let mut stop = self.shutdown.clone();
+        tokio::select! {
+            () = tokio::time::sleep(duration) => !*self.shutdown.borrow(),
+            _ = stop.wait_for(|stopped| *stopped) => false,
+        }
+    }
+
+    fn delay(&self, step: Step) -> Duration {
+        match step {
+            Step::Settle => self.timings.settle,
+            Step::PendingRule => self.timings.pending_rule,
+            Step::Bounce => self.timings.bounceback,
+        }
+    }
+}
+
+/// Schedules the next simulated status change of order `key`, if it has one. The delay counts
+/// from the order's last change, so a restarted sandbox continues where the old one stopped.
+pub(crate) fn schedule_next(shared: &Arc<Shared>, key: OrderKey) {
+    let next = shared.with_state(|s| {
+        let order = s.order(&key)?;
+        let (to, step) = order.outcome.next(order.status)?;
+        let elapsed = shared
+            .now()
+            .duration_since(order.last_change())
+            .unwrap_or_default();
+        Some((order.status, to, shared.delay(step).saturating_sub(elapsed)))
+    });
+    let Some((from, to, wait)) = next else {
+        return;
+    };
+    let shared = Arc::clone(shared);
+    tokio::spawn(async move {
+        if shared.sleep(wait).await {
+            change_status(&shared, key, from, to);
+        }
+    });
+}
+
+/// Moves order `key` from `from` to `to`: journal, notification, next step.
+fn change_status(shared: &Arc<Shared>, key: OrderKey, from: Status, to: Status) {
+    let notification = shared.with_state(|s| {
+        if s.closed {
+            return None;
+        }
+        let index = *s.index.get(&key)?;
+        let order = s.orders.get_mut(index)?;
+        if order.status != from {
+            return None;
+        }
+        let at = shared.now();
+        if let Some(j) = s.journal.as_mut()
+            && let Err(e) = j.append(&Event::StatusChanged {
+                merchant_no: key.0.clone(),
+                out_trade_no: key.1.clone(),
+                status: to,
+                at,
+            })
+        {
+            eprintln!("payermax-sandbox: {e} (the change stays in memory)");
+        }
+        order.status = to;
+        order.history.push(StatusChange { status: to, at });
+        let order = order.clone();
+        let url = order.notify_url.clone()?;
+        let duplicate = s.duplicate_notify.contains(&key);
+        Some((order, url, duplicate))
+    });
+    schedule_next(shared, key);
+    let Some((order, url, duplicate)) = notification else {
+        return;
+    };
+    let body = match crate::notify::body(shared, &order.app_id, &order.merchant_no, order.view()) {
+        Ok(body) => body,
+        Err(e) => {
+            eprintln!("payermax-sandbox: cannot encode a notification: {e}");
+            return;
+        }
+    };
+    let sign = payermax_runtime::keys::sign(&shared.key, body.as_bytes());
+    let index = shared.with_state(|s| {
+        s.notifications.push(NotificationRecord {
+            merchant_no: order.merchant_no.clone(),
+            out_trade_no: order.out_trade_no.clone(),
+            trade_no: order.trade_no.clone(),
+            status: to,
+            url,
+            body,
+            sign,
+            duplicate: false,
+            attempts: Vec::new(),
+            delivery: Delivery::InProgress,
+        });
+        s.notifications.len() - 1
+    });
+    tokio::spawn(crate::notify::deliver(Arc::clone(shared), index, duplicate));
+}
