@@ -2,7 +2,8 @@
 //! of the same page after an error, so no row is repeated or skipped.
 
 use chrono::{DateTime, Duration, Utc};
-use futures_util::Stream;
+use futures_util::StreamExt;
+use futures_util::stream::BoxStream;
 use std::collections::VecDeque;
 use std::future::Future;
 
@@ -32,7 +33,7 @@ pub fn stream<T, E, F, Fut>(
     end: DateTime<Utc>,
     size: i64,
     fetch: F,
-) -> impl Stream<Item = Result<T, E>> + Send + 'static
+) -> BoxStream<'static, Result<T, E>>
 where
     T: Send + 'static,
     E: Send + 'static,
@@ -73,6 +74,7 @@ where
             }
         }
     })
+    .boxed()
 }
 
 #[cfg(test)]
@@ -80,7 +82,6 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
     use chrono::TimeZone;
-    use futures_util::StreamExt;
     use std::sync::{Arc, Mutex};
 
     #[test]

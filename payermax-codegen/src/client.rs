@@ -233,7 +233,7 @@ fn batch_stream(spec: &Spec) -> TokenStream {
             begin: ::payermax::__private::chrono::DateTime<::payermax::__private::chrono::Utc>,
             end: ::payermax::__private::chrono::DateTime<::payermax::__private::chrono::Utc>,
             filter: #req,
-        ) -> impl ::payermax::__private::futures::Stream<Item = ::std::result::Result<#item_ty, #rt::Error>> + Send + 'static {
+        ) -> ::payermax::__private::futures::stream::BoxStream<'static, ::std::result::Result<#item_ty, #rt::Error>> {
             let client = self.clone();
             ::payermax::__private::batch::stream(begin, end, 100, move |from, to, page, size| {
                 let client = client.clone();
