@@ -90,11 +90,9 @@ fn payee_fields<'a>(
     out
 }
 
-fn value_type(spec: &Spec, def: &FieldDef) -> (TokenStream, bool) {
-    let base = crate::types::base_type(def);
-    let is_string = def.ty.as_str() == "string";
-    let _ = spec;
-    (base, is_string)
+/// The Rust type of a payee field, and whether its setter takes `impl Into<String>`.
+fn value_type(def: &FieldDef) -> (TokenStream, bool) {
+    (crate::types::base_type(def), def.ty.as_str() == "string")
 }
 
 /// A struct literal of type `ty` whose fields at `prefix` come from `values` (path → expression).
@@ -193,7 +191,6 @@ fn one_method(spec: &Spec, payee: &TypeDef, m: &Market, method: &MethodDef) -> T
     );
     let fields = payee_fields(spec, payee, method);
     let required: Vec<&PayeeField> = fields.iter().filter(|f| f.required).collect();
-    let optional: Vec<&PayeeField> = fields.iter().filter(|f| !f.required).collect();
     let params: Vec<proc_macro2::Ident> = (0..required.len())
         .map(|i| format_ident!("R{}", i))
         .collect();
@@ -204,7 +201,7 @@ fn one_method(spec: &Spec, payee: &TypeDef, m: &Market, method: &MethodDef) -> T
 
     let struct_fields = fields.iter().map(|f| {
         let id = &f.ident;
-        let (ty, _) = value_type(spec, f.def);
+        let (ty, _) = value_type(f.def);
         let doc = format!(
             "`payeeInfo.{}`{}.",
             f.path,
@@ -218,7 +215,7 @@ fn one_method(spec: &Spec, payee: &TypeDef, m: &Market, method: &MethodDef) -> T
     });
     let builder_fields = fields.iter().map(|f| {
         let id = &f.ident;
-        let (ty, _) = value_type(spec, f.def);
+        let (ty, _) = value_type(f.def);
         match required.iter().position(|r| r.path == f.path) {
             Some(i) => {
                 let p = &params[i];
@@ -238,7 +235,7 @@ fn one_method(spec: &Spec, payee: &TypeDef, m: &Market, method: &MethodDef) -> T
     });
     let setters = fields.iter().map(|f| {
         let id = &f.ident;
-        let (ty, is_string) = value_type(spec, f.def);
+        let (ty, is_string) = value_type(f.def);
         let (arg, conv) = if is_string { (quote!(impl ::std::convert::Into<#ty>), quote!(value.into())) } else { (quote!(#ty), quote!(value)) };
         let doc = format!("Sets `payeeInfo.{}`.", f.path);
         match required.iter().position(|r| r.path == f.path) {
@@ -260,7 +257,7 @@ fn one_method(spec: &Spec, payee: &TypeDef, m: &Market, method: &MethodDef) -> T
         }
     });
     let trait_defs = required.iter().zip(&traits).map(|(f, t)| {
-        let (ty, _) = value_type(spec, f.def);
+        let (ty, _) = value_type(f.def);
         let message = format!(
             "missing required payee field `payeeInfo.{}` for {what}",
             f.path
@@ -330,7 +327,6 @@ fn one_method(spec: &Spec, payee: &TypeDef, m: &Market, method: &MethodDef) -> T
     let market_key = m.key();
     let method_type_str = method.method_type.value.as_str();
     let currency = method.currency.value.as_str();
-    let _ = optional;
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq)]

@@ -7,6 +7,7 @@ use crate::checks::NamedCheck;
 use crate::diag::{Diagnostic, closest};
 use crate::model::{AmountLimits, ApiFile, FieldDef, MarketFile, RuleDef, TypeDef};
 use crate::sp::{Pos, Sp};
+use crate::validate::Plan;
 use crate::{Market, Spec};
 use regex::Regex;
 use rust_decimal::Decimal;
@@ -109,6 +110,7 @@ pub(crate) fn check(
         check_market(&mut cx, &api, m, true, &mut seen_rails);
     }
     Spec {
+        plan: Plan::new(&api),
         api,
         api_file,
         countries,
@@ -340,12 +342,6 @@ pub fn enum_values<'a>(api: &'a ApiFile, name: &str) -> Vec<&'a str> {
         .unwrap_or_default()
 }
 
-/// What a dotted path names inside a type: a field, and whether it is an object.
-pub(crate) enum PathTarget<'a> {
-    /// A leaf or object field.
-    Field(&'a FieldDef),
-}
-
 /// Resolves `payeeInfo.accountInfo.accountNo` from `root`; on failure, the failing segment and
 /// the names available there.
 /// `Err(None)`: a type on the way is undefined, which is reported on its own.
@@ -353,7 +349,7 @@ pub(crate) fn resolve<'a>(
     api: &'a ApiFile,
     root: &'a TypeDef,
     path: &str,
-) -> Result<PathTarget<'a>, Option<(String, Vec<&'a str>)>> {
+) -> Result<&'a FieldDef, Option<(String, Vec<&'a str>)>> {
     let mut ty = root;
     let mut segments = path.split('.').peekable();
     while let Some(seg) = segments.next() {
@@ -364,7 +360,7 @@ pub(crate) fn resolve<'a>(
             )));
         };
         if segments.peek().is_none() {
-            return Ok(PathTarget::Field(field));
+            return Ok(field);
         }
         match api.types.iter().find(|t| t.name.value == field.ty.value) {
             Some(next) => ty = next,
@@ -676,7 +672,7 @@ fn check_limits(cx: &mut Ctx, file: &str, limits: &AmountLimits, decimals: Optio
 
 fn check_rule(cx: &mut Ctx, api: &ApiFile, file: &str, root: &TypeDef, rule: &RuleDef) {
     let field = match resolve(api, root, &rule.field) {
-        Ok(PathTarget::Field(f)) => Some(f),
+        Ok(f) => Some(f),
         Err(None) => None,
         Err(Some((segment, candidates))) => {
             let hint = did_you_mean(&segment, candidates.iter().copied())
