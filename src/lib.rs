@@ -61,6 +61,7 @@ extern crate self as payermax;
 pub mod __private;
 mod amount;
 pub mod batch;
+pub mod bulk;
 
 pub use amount::{Amount, AmountError};
 pub use payermax_macros::generate;

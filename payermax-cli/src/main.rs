@@ -1,6 +1,7 @@
-//! The `payermax` command: spec tools, payee validation, keys and signatures.
+//! The `payermax` command: spec tools, payee validation, bulk payouts, keys and signatures.
 
 mod keys;
+mod payout;
 mod spec_cmd;
 
 use clap::{Parser, Subcommand};
@@ -42,6 +43,8 @@ enum Command {
     },
     /// Run a local PayerMax payout gateway (no config: a demo merchant, keys printed).
     Sandbox(payermax_sandbox::cli::SandboxArgs),
+    /// Pay every row of a payee CSV file, at most once each; resumable (see --help).
+    Payout(payout::PayoutArgs),
     /// Generate a 2048-bit RSA key pair in the dashboard format (one line of base64 DER).
     Keygen {
         /// Directory for private_key.txt and public_key.txt.
@@ -137,6 +140,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             payermax_sandbox::cli::run_cli(args).map_err(|e| e.to_string())?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Payout(args) => payout::run(args),
         Command::Keygen { out } => {
             keys::keygen(&out)?;
             println!(

@@ -5,6 +5,19 @@
 //! client. Emit-only: every check happened in `payermax-spec`. Used by `payermax-macros`
 //! (`generate!`) and by the CLI's `spec expand`; testable without a compiler.
 #![deny(missing_docs)]
+// No panics on any input: every failure is a value (tests may unwrap).
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented
+    )
+)]
 
 mod client;
 mod names;
@@ -88,7 +101,13 @@ fn runtime_spec(source: &SpecSource) -> TokenStream {
             static SPEC: ::std::sync::OnceLock<::payermax::__private::spec::Spec> = ::std::sync::OnceLock::new();
             SPEC.get_or_init(|| match #load {
                 ::std::result::Result::Ok(spec) => spec,
-                // The macro loaded and checked these exact files at compile time.
+                // The one panic in generated code, kept on purpose: it cannot fire. These are the
+                // bytes the macro loaded and checked in this same compilation (`include_str!` of
+                // the files it read, or the built-in spec of the same payermax-spec), and loading
+                // is deterministic. The only way to get here is a spec file edited in the instant
+                // between the macro reading it and `include_str!` reading it again, and cargo
+                // then rebuilds on the next build. A fallible `loaded_spec()` would put a "the
+                // build is broken" case into every `validate()` error for that instant.
                 ::std::result::Result::Err(e) => ::std::unreachable!("spec checked at compile time: {e}"),
             })
         }

@@ -216,11 +216,8 @@ fn one_method(spec: &Spec, payee: &TypeDef, m: &Market, method: &MethodDef) -> T
     let builder_fields = fields.iter().map(|f| {
         let id = &f.ident;
         let (ty, _) = value_type(f.def);
-        match required.iter().position(|r| r.path == f.path) {
-            Some(i) => {
-                let p = &params[i];
-                quote!(#id: #p,)
-            }
+        match required.iter().zip(&params).find(|(r, _)| r.path == f.path) {
+            Some((_, p)) => quote!(#id: #p,),
             None => quote!(#id: ::std::option::Option<#ty>,),
         }
     });
@@ -276,11 +273,8 @@ fn one_method(spec: &Spec, payee: &TypeDef, m: &Market, method: &MethodDef) -> T
     });
     let build_fields = fields.iter().map(|f| {
         let id = &f.ident;
-        match required.iter().position(|r| r.path == f.path) {
-            Some(i) => {
-                let t = &traits[i];
-                quote!(#id: #t::__take(self.#id),)
-            }
+        match required.iter().zip(&traits).find(|(r, _)| r.path == f.path) {
+            Some((_, t)) => quote!(#id: #t::__take(self.#id),),
             None => quote!(#id: self.#id,),
         }
     });

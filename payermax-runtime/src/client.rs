@@ -1,7 +1,7 @@
 //! The HTTP client: one signed POST per attempt, optional retries for idempotent calls.
 
 use crate::config::Config;
-use crate::envelope::{format_request_time, read_response, request_body};
+use crate::envelope::{decode_response, format_request_time, request_body};
 use crate::error::{Error, RetryClass};
 use crate::retry::retry_idempotent;
 use crate::validation::Violation;
@@ -246,7 +246,7 @@ impl Client {
             reason: format!("the response was cut off: {}", describe(&e, config)),
             source: Some(Box::new(e)),
         })?;
-        read_response(
+        decode_response(
             api,
             status,
             sign.as_deref(),

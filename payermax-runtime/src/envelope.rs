@@ -67,7 +67,10 @@ struct ResponseEnvelope<'a> {
 /// The longest body excerpt kept in [`Error::HttpStatus`].
 const HTTP_BODY_EXCERPT: usize = 2048;
 
-/// Turns a raw response into the caller's type or an [`Error`].
+/// Verifies and decodes one raw response: the HTTP status, the `sign` header (`None` when
+/// absent) and the exact body bytes in; the `data` of a genuine success as `R`, or an [`Error`]
+/// out. [`Client`](crate::Client) runs every answer through it; it is public so that a response
+/// obtained some other way (a recorded exchange, a proxy, a fuzzer) gets the same treatment.
 ///
 /// 1. A `sign` header is verified over the raw body first; a bad one is an error whatever the
 ///    body says.
@@ -80,7 +83,29 @@ const HTTP_BODY_EXCERPT: usize = 2048;
 ///    refusing them would turn every error into a signature error. An attacker who can forge an
 ///    unsigned error can at worst make the caller query or resend with the same `outTradeNo`,
 ///    which is safe.
-pub(crate) fn read_response<R: DeserializeOwned>(
+///
+/// `Ok` therefore always means: signed by `payermax_key`, code `APPLY_SUCCESS`, `data` of type
+/// `R`. `api` names the call in errors; `errors` maps error codes to retry classes (codes not
+/// in it are [`RetryClass::Unknown`]).
+///
+/// ```
+/// use payermax_runtime::envelope::decode_response;
+/// use payermax_runtime::keys::{generate_keypair, sign};
+/// use payermax_runtime::{Error, SignatureError};
+/// // In production the public key is PayerMax's, from the dashboard.
+/// let (payermax_private, payermax_public) = generate_keypair()?;
+/// let body = br#"{"code":"APPLY_SUCCESS","msg":"Success.","data":{"status":"PENDING"}}"#;
+/// let sign = sign(&payermax_private, body);
+/// let data: serde_json::Value =
+///     decode_response("paymentOrderQry", 200, Some(&sign), body, &payermax_public, &[])?;
+/// assert_eq!(data["status"], "PENDING");
+/// // The same success without its `sign` header is refused.
+/// let e = decode_response::<serde_json::Value>("paymentOrderQry", 200, None, body, &payermax_public, &[])
+///     .unwrap_err();
+/// assert!(matches!(e, Error::Signature { source: SignatureError::Missing, .. }));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn decode_response<R: DeserializeOwned>(
     api: &str,
     http_status: u16,
     sign: Option<&str>,
@@ -147,12 +172,28 @@ pub(crate) fn read_response<R: DeserializeOwned>(
     .into())
 }
 
+/// How much of a decode message [`Error::Decode`] shows, at each end: serde quotes the value it
+/// could not take, which can be as long as the body, and the message is part of `Display`.
+const DECODE_MESSAGE_ENDS: usize = 256;
+
 pub(crate) fn decode_error(api: &str, message: String, body: &[u8]) -> Error {
     Error::Decode {
         api: api.to_owned(),
-        message,
+        message: shorten(message, DECODE_MESSAGE_ENDS),
         body: String::from_utf8_lossy(body).into_owned(),
     }
+}
+
+/// `message` itself when it has at most `2 * ends` characters; else its first and last `ends`
+/// characters around `…` (the end holds serde's `at line L column C`).
+fn shorten(message: String, ends: usize) -> String {
+    let count = message.chars().count();
+    if count <= 2 * ends {
+        return message;
+    }
+    let head: String = message.chars().take(ends).collect();
+    let tail: String = message.chars().skip(count - ends).collect();
+    format!("{head} … {tail}")
 }
 
 #[cfg(test)]
@@ -254,7 +295,7 @@ mod tests {
         let key = public();
         let table = &[("PARAMS_INVALID", RetryClass::FixThenResend)];
         let error = r#"{"msg":"The targetOrg is incorrect.","code":"PARAMS_INVALID"}"#;
-        let e = read_response::<serde_json::Value>(
+        let e = decode_response::<serde_json::Value>(
             "paymentOrderPay",
             200,
             None,
@@ -271,7 +312,7 @@ mod tests {
         assert_eq!(api.data, serde_json::Value::Null);
 
         let success = r#"{"code":"APPLY_SUCCESS","msg":"Success.","data":{"status":"PENDING"}}"#;
-        let e = read_response::<serde_json::Value>(
+        let e = decode_response::<serde_json::Value>(
             "paymentOrderPay",
             200,
             None,
@@ -291,7 +332,7 @@ mod tests {
             "{e:?}"
         );
 
-        let ok: serde_json::Value = read_response(
+        let ok: serde_json::Value = decode_response(
             "paymentOrderPay",
             200,
             Some(&signed(success)),
@@ -308,7 +349,7 @@ mod tests {
         let key = public();
         let error = r#"{"code":"ORDER_REPEAT","msg":"The order number repeat."}"#;
         let other = signed(r#"{"code":"APPLY_SUCCESS"}"#);
-        let e = read_response::<()>(
+        let e = decode_response::<()>(
             "paymentOrderPay",
             200,
             Some(&other),
@@ -328,7 +369,7 @@ mod tests {
             "{e:?}"
         );
         // correctly signed: an API error, code not in the table → Unknown
-        let e = read_response::<()>(
+        let e = decode_response::<()>(
             "paymentOrderPay",
             200,
             Some(&signed(error)),
@@ -344,10 +385,10 @@ mod tests {
     fn non_envelope_bodies() {
         let key = public();
         let html = "<html>502 Bad Gateway</html>";
-        let e = read_response::<()>("paymentOrderQry", 502, None, html.as_bytes(), &key, &[])
+        let e = decode_response::<()>("paymentOrderQry", 502, None, html.as_bytes(), &key, &[])
             .unwrap_err();
         assert!(matches!(e, Error::HttpStatus { status: 502, .. }), "{e:?}");
-        let e = read_response::<()>("paymentOrderQry", 200, None, html.as_bytes(), &key, &[])
+        let e = decode_response::<()>("paymentOrderQry", 200, None, html.as_bytes(), &key, &[])
             .unwrap_err();
         assert!(
             matches!(&e, Error::Decode { body, .. } if body == html),
@@ -355,10 +396,44 @@ mod tests {
         );
         // a PayerMax envelope under a non-2xx status is still read as one (reference §18.3)
         let error = r#"{"code":"SYSTEM_ERROR","msg":"busy"}"#;
-        let e = read_response::<()>("paymentOrderQry", 500, None, error.as_bytes(), &key, &[])
+        let e = decode_response::<()>("paymentOrderQry", 500, None, error.as_bytes(), &key, &[])
             .unwrap_err();
         assert_eq!(e.code(), Some("SYSTEM_ERROR"));
         assert_eq!(e.api_error().unwrap().http_status, 500);
+    }
+
+    #[test]
+    fn decode_messages_are_bounded_but_keep_both_ends() {
+        assert_eq!(shorten("short".to_owned(), 3), "short");
+        assert_eq!(shorten("abcdefg".to_owned(), 3), "abc … efg");
+        assert_eq!(shorten("ééééééé".to_owned(), 2), "éé … éé");
+        let key = public();
+        let long = "x".repeat(100_000);
+        let body = format!(r#"{{"code":"APPLY_SUCCESS","data":"{long}"}}"#);
+        let e = decode_response::<Vec<u8>>(
+            "paymentOrderQry",
+            200,
+            Some(&signed(&body)),
+            body.as_bytes(),
+            &key,
+            &[],
+        )
+        .unwrap_err();
+        let Error::Decode {
+            message,
+            body: kept,
+            ..
+        } = &e
+        else {
+            panic!("{e:?}");
+        };
+        assert!(
+            message.chars().count() <= 2 * DECODE_MESSAGE_ENDS + 3,
+            "{message}"
+        );
+        assert!(message.ends_with("column 100002"), "{message}");
+        assert_eq!(kept, &body, "the body itself is kept whole");
+        assert!(e.to_string().len() < 1024);
     }
 
     #[test]
@@ -370,7 +445,7 @@ mod tests {
         }
         let key = public();
         let body = r#"{"code":"APPLY_SUCCESS","msg":"Success.","data":{"status":7}}"#;
-        let e = read_response::<Expected>(
+        let e = decode_response::<Expected>(
             "paymentOrderQry",
             200,
             Some(&signed(body)),

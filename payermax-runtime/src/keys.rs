@@ -11,6 +11,12 @@
 //! A [`PrivateKey`] is zeroized when dropped (the `rsa` crate clears its secret numbers) and never
 //! appears in `Debug` output or in errors: `Debug` shows the size and a fingerprint of the public
 //! half only.
+//!
+//! Backends: the `rsa` crate (pure Rust, constant-time) by default. The `ring-backend` feature
+//! signs and verifies with `ring` instead, several times faster; PKCS#1 v1.5 is deterministic,
+//! so both give the same signatures byte for byte. With it, `ring` holds its own copy of the
+//! private key, which `ring` does not zeroize on drop (the `rsa` copy still is). A key `ring`
+//! refuses (it takes 2048–8192-bit moduli) is used through the `rsa` crate.
 
 use crate::error::SignatureError;
 use base64::Engine as _;
@@ -146,7 +152,16 @@ impl KeyError {
 #[derive(Clone)]
 pub struct PrivateKey {
     signer: SigningKey<Sha256>,
+    #[cfg(feature = "ring-backend")]
+    ring: Option<std::sync::Arc<ring::signature::RsaKeyPair>>,
 }
+
+/// Which implementation signs and verifies: `"rsa"`, or `"ring"` with the `ring-backend` feature.
+pub const BACKEND: &str = if cfg!(feature = "ring-backend") {
+    "ring"
+} else {
+    "rsa"
+};
 
 /// An RSA public key used to verify signatures (PayerMax's, or the merchant's own).
 #[derive(Clone, PartialEq, Eq)]
@@ -154,6 +169,9 @@ pub struct PublicKey {
     key: rsa::PublicKey,
     /// SubjectPublicKeyInfo DER, kept for [`PublicKey::to_dashboard`] and the fingerprint.
     spki_der: Vec<u8>,
+    /// PKCS#1 `RSAPublicKey` DER, the form `ring` verifies with.
+    #[cfg(feature = "ring-backend")]
+    pkcs1_der: Vec<u8>,
 }
 
 /// The DER bytes inside a key text (PEM or base64). The PEM label is not trusted: PayerMax's PHP
@@ -245,9 +263,40 @@ impl PrivateKey {
             },
         };
         check_size(kind, key.as_public_key())?;
-        Ok(PrivateKey {
+        Ok(PrivateKey::from_rsa(key))
+    }
+
+    fn from_rsa(key: rsa::PrivateKey) -> Self {
+        #[cfg(feature = "ring-backend")]
+        let ring = key
+            .to_pkcs8_der()
+            .ok()
+            .and_then(|der| ring::signature::RsaKeyPair::from_pkcs8(der.as_bytes()).ok())
+            .map(std::sync::Arc::new);
+        PrivateKey {
             signer: SigningKey::new(key),
-        })
+            #[cfg(feature = "ring-backend")]
+            ring,
+        }
+    }
+
+    /// The signature bytes: by `ring` when it holds the key, else by the `rsa` crate.
+    fn sign_bytes(&self, message: &[u8]) -> Result<Vec<u8>, String> {
+        #[cfg(feature = "ring-backend")]
+        if let Some(pair) = &self.ring {
+            let mut signature = vec![0; pair.public().modulus_len()];
+            let rng = ring::rand::SystemRandom::new();
+            pair.sign(
+                &ring::signature::RSA_PKCS1_SHA256,
+                &rng,
+                message,
+                &mut signature,
+            )
+            .map_err(|_| "ring could not sign".to_owned())?;
+            return Ok(signature);
+        }
+        let signature = self.signer.try_sign(message).map_err(|e| e.to_string())?;
+        Ok(rsa::signature::SignatureEncoding::to_vec(&signature))
     }
 
     /// The dashboard format: one line of standard base64 of the PKCS#8 DER. Zeroized on drop.
@@ -275,16 +324,14 @@ impl PrivateKey {
     }
 
     pub(crate) fn try_sign(&self, message: &[u8]) -> Result<String, SignatureError> {
-        let signature = self
-            .signer
-            .try_sign(message)
-            .map_err(|e| SignatureError::Signing(e.to_string()))?;
-        Ok(STANDARD.encode(rsa::signature::SignatureEncoding::to_bytes(&signature)))
+        let signature = self.sign_bytes(message).map_err(SignatureError::Signing)?;
+        Ok(STANDARD.encode(signature))
     }
 }
 
 // The signing key clears its secret numbers when dropped (checked at compile time below), and
-// it is this type's only field.
+// it is this type's only field (`ring`'s copy is not cleared: no claim with that backend).
+#[cfg(not(feature = "ring-backend"))]
 impl zeroize::ZeroizeOnDrop for PrivateKey {}
 const _: () = {
     fn zeroized_on_drop<T: zeroize::ZeroizeOnDrop>() {}
@@ -310,7 +357,16 @@ impl PublicKey {
             .to_public_key_der()
             .map_err(|e| KeyError::new(KeyKind::Public, KeyProblem::Encoding(e.to_string())))?
             .into_vec();
-        Ok(PublicKey { key, spki_der })
+        #[cfg(feature = "ring-backend")]
+        let pkcs1_der = rsa::pkcs1::EncodeRsaPublicKey::to_pkcs1_der(&key)
+            .map_err(|e| KeyError::new(KeyKind::Public, KeyProblem::Encoding(e.to_string())))?
+            .into_vec();
+        Ok(PublicKey {
+            key,
+            spki_der,
+            #[cfg(feature = "ring-backend")]
+            pkcs1_der,
+        })
     }
 
     /// Reads a public key in any accepted format: the dashboard's one line of base64 X.509
@@ -375,8 +431,9 @@ impl PublicKey {
     /// The first 8 bytes of SHA-256 over the SubjectPublicKeyInfo DER, in hex: enough to tell
     /// keys apart in logs and `Debug` output.
     pub fn fingerprint(&self) -> String {
-        Sha256::digest(&self.spki_der)[..8]
+        Sha256::digest(&self.spki_der)
             .iter()
+            .take(8)
             .map(|b| format!("{b:02x}"))
             .collect()
     }
@@ -399,9 +456,16 @@ impl fmt::Debug for PublicKey {
 /// # Panics
 /// Only if the operating system's random number generator fails (it blinds the private-key
 /// operation against timing attacks; blinding does not change the result).
+// The one documented panic of the runtime: an infallible signature for tests, the sandbox and
+// the CLI, as the `rsa` crate's own `sign` is. The client signs with `try_sign` and reports a
+// failure as `Error::NotSent`.
+#[allow(clippy::panic)]
 pub fn sign(key: &PrivateKey, message: &[u8]) -> String {
-    let signature = key.signer.sign(message);
-    STANDARD.encode(rsa::signature::SignatureEncoding::to_bytes(&signature))
+    match key.sign_bytes(message) {
+        Ok(signature) => STANDARD.encode(signature),
+        // What `rsa`'s infallible `sign` does when the random number generator fails.
+        Err(e) => panic!("SHA256withRSA signing failed: {e}"),
+    }
 }
 
 /// Checks a base64 `sign` value over the exact `message` bytes with SHA256withRSA.
@@ -423,6 +487,15 @@ pub fn verify(key: &PublicKey, message: &[u8], sign_b64: &str) -> Result<(), Sig
             key.key.size()
         )));
     }
+    #[cfg(feature = "ring-backend")]
+    if key.bits() <= 8192 {
+        return ring::signature::UnparsedPublicKey::new(
+            &ring::signature::RSA_PKCS1_2048_8192_SHA256,
+            &key.pkcs1_der,
+        )
+        .verify(message, &signature)
+        .map_err(|_| SignatureError::Invalid);
+    }
     key.key
         .pkcs1v15_verify::<Sha256>(message, &signature)
         .map_err(|_| SignatureError::Invalid)
@@ -436,10 +509,5 @@ pub fn generate_keypair() -> Result<(PrivateKey, PublicKey), KeyError> {
     let key = rsa::PrivateKey::new(&mut getrandom::SysRng, MIN_KEY_BITS)
         .map_err(|e| KeyError::new(KeyKind::Private, KeyProblem::Encoding(e.to_string())))?;
     let public = PublicKey::from_rsa(key.to_public_key())?;
-    Ok((
-        PrivateKey {
-            signer: SigningKey::new(key),
-        },
-        public,
-    ))
+    Ok((PrivateKey::from_rsa(key), public))
 }

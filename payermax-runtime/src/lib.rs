@@ -7,7 +7,7 @@
 //! |---|---|
 //! | [`config`] | [`Config`] by builder: merchant ids, keys (parsed once), [`Environment`], envelope versions, timeouts, ISV fields, [`RetryPolicy`], [`Clock`] |
 //! | [`keys`] | [`PrivateKey`]/[`PublicKey`] in the dashboard format or PEM, [`keys::sign`], [`keys::verify`], [`keys::generate_keypair`] |
-//! | [`envelope`] | the request envelope (serialized once, signed, sent as is) and the verified response envelope |
+//! | [`envelope`] | the request envelope (serialized once, signed, sent as is) and [`envelope::decode_response`], which verifies and decodes every answer |
 //! | [`client`] | [`Client`]: [`Client::call`] (one attempt), [`Client::call_idempotent`] (with retries) |
 //! | [`payout`] | [`Client::pay_idempotent`]: a payout placed at most once, resolved through inquiry when unclear |
 //! | [`notify`] | notification verification, [`NOTIFICATION_ACK`], and [`OrderView::apply`] for the order lifecycle |
@@ -23,6 +23,19 @@
 //! Generated code reaches serde through this crate: [`serde`] and [`serde_json`] are re-exported.
 
 #![deny(missing_docs)]
+// No panics on any input: every failure is a value (tests may unwrap).
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented
+    )
+)]
 
 pub mod client;
 pub mod clock;

@@ -152,3 +152,33 @@ async fn tracing_output_has_call_facts_and_no_secrets_or_payee_data() {
         assert!(!log.contains(secret), "{secret} leaked into:\n{log}");
     }
 }
+
+#[test]
+fn a_private_key_pasted_where_a_public_key_belongs_is_refused_without_echo() {
+    for text in [
+        MERCHANT_PRIVATE,
+        MERCHANT_PRIVATE_PKCS1_PEM,
+        support::MERCHANT_PRIVATE_PKCS8_PEM,
+    ] {
+        let key_error = payermax_runtime::PublicKey::parse(text).unwrap_err();
+        let shown = format!("{key_error} {key_error:?}");
+        assert!(shown.contains("private key"), "{shown}");
+        assert_no_secret("KeyError", &shown);
+        for as_merchant_public in [false, true] {
+            let mut builder = Config::builder()
+                .merchant_no("1")
+                .app_id("2")
+                .merchant_private_key(MERCHANT_PRIVATE)
+                .environment(Environment::Uat);
+            builder = if as_merchant_public {
+                builder
+                    .payermax_public_key(support::PAYERMAX_PUBLIC)
+                    .merchant_public_key(text)
+            } else {
+                builder.payermax_public_key(text)
+            };
+            let e = builder.build().unwrap_err();
+            assert_no_secret("config Error", &format!("{e} {e:?}"));
+        }
+    }
+}

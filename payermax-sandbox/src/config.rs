@@ -103,13 +103,14 @@ pub struct SandboxConfig {
     pub(crate) notify_timeout: Duration,
     pub(crate) state_file: Option<PathBuf>,
     pub(crate) max_body_bytes: usize,
+    pub(crate) read_timeout: Duration,
     pub(crate) faults: FaultPlan,
 }
 
 impl Default for SandboxConfig {
     /// `127.0.0.1:0`, the built-in spec, a generated PayerMax key pair, no merchants, the
     /// system clock, default [`Timings`], the documented notification schedule unscaled, a 10 s
-    /// notification timeout, state in memory only, 256 KiB bodies, no faults.
+    /// notification timeout, state in memory only, 256 KiB bodies read within 30 s, no faults.
     fn default() -> Self {
         SandboxConfig {
             bind: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
@@ -122,6 +123,7 @@ impl Default for SandboxConfig {
             notify_timeout: Duration::from_secs(10),
             state_file: None,
             max_body_bytes: 256 * 1024,
+            read_timeout: Duration::from_secs(30),
             faults: FaultPlan::default(),
         }
     }
@@ -137,6 +139,8 @@ impl std::fmt::Debug for SandboxConfig {
             .field("timings", &self.timings)
             .field("notify_scale", &self.notify_scale)
             .field("state_file", &self.state_file)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .field("read_timeout", &self.read_timeout)
             .finish_non_exhaustive()
     }
 }
@@ -212,6 +216,16 @@ impl SandboxConfig {
         self
     }
 
+    /// How long a client may take to send a request's headers, and then its body (default
+    /// 30 s each). A client that is slower (a stalled or deliberately slow sender) has its
+    /// connection closed without an answer when the headers are late, and gets HTTP 408 when the
+    /// body is; either way it no longer holds the connection. An idle keep-alive connection is
+    /// closed after the same time.
+    pub fn read_timeout(mut self, timeout: Duration) -> Self {
+        self.read_timeout = timeout;
+        self
+    }
+
     /// The faults to inject from the start (change them later with [`Sandbox::set_faults`]).
     ///
     /// [`Sandbox::set_faults`]: crate::Sandbox::set_faults
@@ -225,8 +239,9 @@ impl SandboxConfig {
         let path = path.as_ref();
         let text = std::fs::read_to_string(path)
             .map_err(|e| SandboxError::Config(format!("cannot read {}: {e}", path.display())))?;
-        let file: ConfigFile = serde_json::from_str(&text)
-            .map_err(|e| SandboxError::Config(format!("{}: {e}", path.display())))?;
+        let file: ConfigFile = serde_json::from_str(&text).map_err(|e| {
+            SandboxError::Config(format!("{}: {}", path.display(), without_values(&e)))
+        })?;
         file.into_config()
     }
 }
@@ -248,7 +263,9 @@ impl SandboxConfig {
 /// `privateKey` is PayerMax's (the sandbox's) private key in the dashboard format or PEM; keep
 /// it to keep the same PayerMax public key across restarts. Merchant public keys are in the
 /// dashboard format or PEM.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+///
+/// `Debug` does not show `privateKey`.
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ConfigFile {
     /// PayerMax's private key.
@@ -269,6 +286,22 @@ pub struct ConfigFile {
     /// [`SandboxConfig::notify_scale`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notify_scale: Option<f64>,
+}
+
+impl std::fmt::Debug for ConfigFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConfigFile")
+            .field(
+                "private_key",
+                &self.private_key.as_ref().map(|_| "<redacted>"),
+            )
+            .field("merchants", &self.merchants)
+            .field("settle_ms", &self.settle_ms)
+            .field("pending_rule_ms", &self.pending_rule_ms)
+            .field("bounceback_ms", &self.bounceback_ms)
+            .field("notify_scale", &self.notify_scale)
+            .finish()
+    }
 }
 
 /// A merchant in the [`ConfigFile`].
@@ -318,5 +351,50 @@ impl ConfigFile {
             config = config.notify_scale(scale);
         }
         Ok(config)
+    }
+}
+
+/// serde's message with every quoted value replaced by `"…"`: a private key pasted under the
+/// wrong name (`"settleMs": "MIIEv…"`) must not come back in the error. Field names, which
+/// serde quotes with backticks, and the line and column stay.
+fn without_values(e: &serde_json::Error) -> String {
+    let message = e.to_string();
+    let mut out = String::with_capacity(message.len());
+    let mut chars = message.chars();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if c == '"' {
+            // serde writes the value as Rust's `{:?}` does: `\"` inside, `"` at the end.
+            let mut escaped = false;
+            for c in chars.by_ref() {
+                match c {
+                    '"' if !escaped => break,
+                    '\\' => escaped = !escaped,
+                    _ => escaped = false,
+                }
+            }
+            out.push_str("…\"");
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn config_errors_do_not_echo_values() {
+        let e = serde_json::from_str::<ConfigFile>(r#"{"settleMs": "MIIEsecret\"quoted\"rest"}"#)
+            .unwrap_err();
+        assert!(e.to_string().contains("MIIEsecret"));
+        let shown = without_values(&e);
+        assert_eq!(
+            shown,
+            r#"invalid type: string "…", expected u64 at line 1 column 39"#
+        );
+        let e = serde_json::from_str::<ConfigFile>(r#"{"privateKy": "MIIE"}"#).unwrap_err();
+        assert!(without_values(&e).starts_with("unknown field `privateKy`, expected one of"));
     }
 }

@@ -67,7 +67,8 @@ impl Journal {
                 .map_err(|e| fail(format!("cannot drop the incomplete last line: {e}")))?;
         }
         let mut events = Vec::new();
-        for (n, line) in bytes[..complete].split(|&b| b == b'\n').enumerate() {
+        let lines = bytes.get(..complete).unwrap_or_default();
+        for (n, line) in lines.split(|&b| b == b'\n').enumerate() {
             if line.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }

@@ -29,7 +29,8 @@
 //! 1. Transport (each refusal is a signed `PARAMS_INVALID` envelope with a `msg` saying what is
 //!    wrong): unknown path → HTTP 404, not POST → 405, `Content-Type` not `application/json`
 //!    (parameters and case ignored) → 415, body over [`SandboxConfig::max_body_bytes`]
-//!    (256 KiB) → 413.
+//!    (256 KiB) → 413, body not received within [`SandboxConfig::read_timeout`] (30 s) → 408;
+//!    headers not received within it → the connection is closed.
 //! 2. The body is UTF-8 JSON, an object; the envelope fields of the spec's `RequestEnvelope`
 //!    are there and `data` is an object → else `PARAMS_INVALID`, msg `The {field} is
 //!    incorrect.` (HTTP 200). `version` and `keyVersion` values are not checked.
@@ -83,6 +84,19 @@
 //!
 //! [`Clock`]: payermax_runtime::Clock
 #![deny(missing_docs)]
+// No panics on any input: every failure is a value (tests may unwrap).
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented
+    )
+)]
 
 mod config;
 mod error;
@@ -197,6 +211,7 @@ impl Sandbox {
             notify_scale: config.notify_scale,
             notify_timeout: config.notify_timeout,
             max_body: config.max_body_bytes,
+            read_timeout: config.read_timeout,
             state: std::sync::Mutex::new(state),
             shutdown,
         });

@@ -7,7 +7,11 @@
 //! Transport-level refusals (answered before the envelope is read, each signed, each with a
 //! `PARAMS_INVALID` envelope and a `msg` saying what is wrong): 404 for an unknown path, 405 for
 //! a method other than POST, 415 for a `Content-Type` other than `application/json`, 413 for a
-//! body over the limit.
+//! body over the limit, 408 for a body not received within the read timeout.
+//!
+//! Slow senders are bounded: hyper closes a connection whose request headers take longer than
+//! the read timeout (it needs a timer for that; without one its 30 s default does nothing), and
+//! the body gets the same time again.
 
 use crate::gateway::{self, Answer, Api, GATEWAY_PATH, Reply};
 use crate::state::{Shared, schedule_next};
@@ -15,7 +19,7 @@ use http_body_util::{BodyExt as _, Full, Limited};
 use hyper::body::{Bytes, Incoming};
 use hyper::header::{CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, HeaderName, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use std::sync::Arc;
 use tokio::net::TcpListener;
 
@@ -58,6 +62,8 @@ pub(crate) async fn serve(listener: TcpListener, shared: Arc<Shared>) {
                 handle(Arc::clone(&service_state), request)
             });
             let connection = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(shared.read_timeout)
                 .serve_connection(TokioIo::new(stream), service);
             tokio::select! {
                 _ = connection => {}
@@ -169,13 +175,20 @@ async fn read(shared: &Shared, request: Request<Incoming>) -> Result<Accepted, R
         .get(shared.spec.api.envelope.sign_header.as_str())
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    let body = match Limited::new(request.into_body(), shared.max_body)
-        .collect()
-        .await
-    {
-        Ok(collected) => collected.to_bytes(),
-        Err(e) if e.is::<http_body_util::LengthLimitError>() => return Err(too_big()),
-        Err(e) => {
+    let collect = Limited::new(request.into_body(), shared.max_body).collect();
+    let body = match tokio::time::timeout(shared.read_timeout, collect).await {
+        Err(_elapsed) => {
+            return Err(refuse(
+                StatusCode::REQUEST_TIMEOUT,
+                format!(
+                    "The request body was not received within {} ms.",
+                    shared.read_timeout.as_millis()
+                ),
+            ));
+        }
+        Ok(Ok(collected)) => collected.to_bytes(),
+        Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => return Err(too_big()),
+        Ok(Err(e)) => {
             return Err(refuse(
                 StatusCode::BAD_REQUEST,
                 format!("The request body could not be read: {e}."),
@@ -212,7 +225,10 @@ fn respond(shared: &Shared, answer: Answer) -> Result<HttpResponse, DropConnecti
             if let (Ok(name), Ok(value)) = (name, HeaderValue::from_str(&sign)) {
                 headers.insert(name, value);
             }
-            if reply.http == StatusCode::PAYLOAD_TOO_LARGE.as_u16() {
+            if [StatusCode::PAYLOAD_TOO_LARGE, StatusCode::REQUEST_TIMEOUT]
+                .iter()
+                .any(|s| s.as_u16() == reply.http)
+            {
                 // The rest of the body was not read: this connection cannot carry another request.
                 headers.insert(CONNECTION, HeaderValue::from_static("close"));
             }

@@ -28,6 +28,7 @@ pub(crate) struct Shared {
     pub(crate) notify_scale: f64,
     pub(crate) notify_timeout: Duration,
     pub(crate) max_body: usize,
+    pub(crate) read_timeout: Duration,
     pub(crate) state: Mutex<State>,
     pub(crate) shutdown: watch::Receiver<bool>,
 }

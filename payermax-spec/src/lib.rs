@@ -19,12 +19,26 @@
 //!
 //! The format of the files is described in `SPEC_FORMAT.md`.
 #![deny(missing_docs)]
+// No panics on any input: every failure is a value (tests may unwrap).
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented
+    )
+)]
 
 pub mod checks;
 pub mod diag;
 pub mod doc;
 pub mod load;
 pub mod model;
+mod pattern;
 mod semantic;
 pub mod sp;
 pub mod validate;
@@ -38,7 +52,6 @@ pub use semantic::{
 pub use validate::{FieldReport, Violation};
 
 use model::{ApiFile, EndpointDef, EnumDef, ErrorCodeDef, MarketFile, TypeDef};
-use regex::Regex;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
@@ -56,7 +69,9 @@ pub struct Spec {
     /// Every file read from disk (the built-in spec reads none), for rebuild tracking.
     pub disk_files: Vec<PathBuf>,
     /// Every pattern in the spec, compiled once.
-    pub(crate) patterns: HashMap<String, Regex>,
+    pub(crate) patterns: HashMap<String, pattern::Pattern>,
+    /// The interpreter's name lookups, done once.
+    pub(crate) plan: validate::Plan,
 }
 
 /// A country or rail, with the file it came from.

@@ -6,6 +6,7 @@
 use crate::checks::NamedCheck;
 use crate::diag::{Diagnostic, closest};
 use crate::model::{AmountLimits, ApiFile, FieldDef, MarketFile, RuleDef, TypeDef};
+use crate::pattern::Pattern;
 use crate::sp::{Pos, Sp};
 use crate::validate::Plan;
 use crate::{Market, Spec};
@@ -32,7 +33,7 @@ pub const FIELD_VALIDATION_API: &str = "paymentFieldValidation";
 
 struct Ctx<'a> {
     diags: &'a mut Vec<Diagnostic>,
-    patterns: HashMap<String, Regex>,
+    patterns: HashMap<String, Pattern>,
 }
 
 impl Ctx<'_> {
@@ -58,7 +59,7 @@ impl Ctx<'_> {
                         Some("write it as `^...$` so it matches the whole value".into()),
                     );
                 }
-                self.patterns.insert(p.value.clone(), re);
+                self.patterns.insert(p.value.clone(), Pattern::new(re));
             }
             Err(e) => {
                 let text = e.to_string();
@@ -110,7 +111,7 @@ pub(crate) fn check(
         check_market(&mut cx, &api, m, true, &mut seen_rails);
     }
     Spec {
-        plan: Plan::new(&api),
+        plan: Plan::new(&api, &cx.patterns),
         api,
         api_file,
         countries,

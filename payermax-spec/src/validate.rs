@@ -16,11 +16,13 @@
 
 use crate::checks::NamedCheck;
 use crate::doc::{Doc, Node, lookup};
-use crate::model::{FieldDef, MethodDef, TypeDef};
-use crate::{Market, Spec};
+use crate::model::{ApiFile, FieldDef, MethodDef, TypeDef};
+use crate::pattern::Pattern;
+use crate::{Market, PAYOUT_API, Spec};
 use rust_decimal::Decimal;
 use serde_json::{Map, Value};
-use std::borrow::Cow;
+use smallvec::SmallVec;
+use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
 
@@ -117,33 +119,154 @@ const SELECTORS: [&str; 9] = [
     "trade.currency",
 ];
 
-/// Builds paths without allocating until a violation needs one.
+/// Name lookups done once, when the spec is loaded, so that validating never searches the
+/// model by name.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Plan {
+    /// Per type (in `api.types` order), per field (in order): what the field is.
+    fields: Vec<Vec<FieldPlan>>,
+    /// The payout request type.
+    payout: Option<usize>,
+}
+
+/// A field's type and pattern, resolved.
+#[derive(Debug, Clone)]
+struct FieldPlan {
+    kind: Kind,
+    pattern: Option<Pattern>,
+}
+
+/// What a field's `type:` names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// An object type (index in `api.types`).
+    Object(usize),
+    /// An enum (index in `api.enums`).
+    Enum(usize),
+    /// `integer`.
+    Integer,
+    /// `amount`.
+    Amount,
+    /// `string`.
+    Text,
+}
+
+impl Plan {
+    pub(crate) fn new(api: &ApiFile, patterns: &HashMap<String, Pattern>) -> Plan {
+        let type_index = |name: &str| api.types.iter().position(|t| t.name.value == name);
+        let kind = |field: &FieldDef| {
+            if let Some(i) = type_index(&field.ty) {
+                Kind::Object(i)
+            } else if field.ty.value == "integer" {
+                Kind::Integer
+            } else if field.ty.value == "amount" {
+                Kind::Amount
+            } else if let Some(i) = api
+                .enums
+                .iter()
+                .position(|e| e.name.value == field.ty.value)
+            {
+                Kind::Enum(i)
+            } else {
+                Kind::Text
+            }
+        };
+        let payout = api
+            .endpoints
+            .iter()
+            .find(|e| e.api_name.value == PAYOUT_API)
+            .and_then(|e| type_index(&e.request));
+        let plan = |field: &FieldDef| FieldPlan {
+            kind: kind(field),
+            pattern: field
+                .pattern
+                .as_ref()
+                .and_then(|p| patterns.get(p.as_str()).cloned()),
+        };
+        Plan {
+            fields: api
+                .types
+                .iter()
+                .map(|t| t.fields.iter().map(plan).collect())
+                .collect(),
+            payout,
+        }
+    }
+}
+
+/// One step of a JSON path: a field, and the item's index inside it for a list.
+#[derive(Clone, Copy)]
+struct Seg<'a> {
+    name: &'a str,
+    index: Option<usize>,
+}
+
+impl<'a> Seg<'a> {
+    fn field(name: &'a str) -> Self {
+        Seg { name, index: None }
+    }
+}
+
+/// The path to the value being checked, rendered only when a violation needs it. Types nest a
+/// few levels deep, so it stays on the stack: a valid request is checked without allocating.
 struct PathBuf<'a> {
-    parts: Vec<Cow<'a, str>>,
+    parts: SmallVec<[Seg<'a>; 8]>,
 }
 
 impl PathBuf<'_> {
-    fn render(&self, last: &str) -> String {
+    fn new() -> Self {
+        PathBuf {
+            parts: SmallVec::new(),
+        }
+    }
+
+    fn render(&self, last: Seg<'_>) -> String {
         let mut s = String::new();
-        for p in self
-            .parts
-            .iter()
-            .map(|p| p.as_ref())
-            .chain(std::iter::once(last))
-        {
-            if !s.is_empty() && !p.starts_with('[') {
+        for p in self.parts.iter().chain(std::iter::once(&last)) {
+            if !s.is_empty() {
                 s.push('.');
             }
-            s.push_str(p);
+            s.push_str(p.name);
+            if let Some(i) = p.index {
+                s.push_str(&format!("[{i}]"));
+            }
         }
         s
     }
 }
 
-fn str_at<'v>(data: &'v dyn Doc, path: &str) -> Option<&'v str> {
-    match lookup(data, path) {
-        Node::Str(s) if !s.is_empty() => Some(s),
-        _ => None,
+/// The fields that select a method and that its rules read, read once per request.
+#[derive(Clone, Copy)]
+struct Keys<'v> {
+    country: Option<&'v str>,
+    clearing_rail: Option<&'v str>,
+    method_type: Option<&'v str>,
+    target_org: Option<&'v str>,
+    payee_type: Option<&'v str>,
+    amount: Option<&'v str>,
+    currency: Option<&'v str>,
+}
+
+impl<'v> Keys<'v> {
+    fn read(data: &'v dyn Doc) -> Self {
+        let field = |parent: Node<'v>, name: &str| match parent {
+            Node::Obj(d) => d.get(name),
+            _ => Node::Absent,
+        };
+        let text = |node: Node<'v>| match node {
+            Node::Str(s) if !s.is_empty() => Some(s),
+            _ => None,
+        };
+        let (payee, trade) = (data.get("payeeInfo"), data.get("trade"));
+        Keys {
+            country: text(data.get("country")),
+            clearing_rail: text(data.get("clearingRail")),
+            method_type: text(field(payee, "paymentMethodType")),
+            target_org: text(field(payee, "targetOrg")),
+            payee_type: text(field(payee, "payeeType")),
+            amount: text(field(trade, "amount")),
+            currency: text(field(trade, "currency")),
+        }
     }
 }
 
@@ -177,7 +300,12 @@ impl Spec {
     /// rules): for requests other than the payout and element validation.
     pub fn validate_type(&self, type_name: &str, data: &dyn Doc) -> Vec<Violation> {
         let mut out = Vec::new();
-        if let Some(ty) = self.type_def(type_name) {
+        if let Some(ty) = self
+            .api
+            .types
+            .iter()
+            .position(|t| t.name.value == type_name)
+        {
             if !data.is_object() {
                 out.push(Violation::new(
                     "",
@@ -186,13 +314,7 @@ impl Spec {
                 ));
                 return out;
             }
-            self.walk(
-                ty,
-                data,
-                &mut PathBuf { parts: Vec::new() },
-                Mode::Payout,
-                &mut out,
-            );
+            self.walk(ty, data, &mut PathBuf::new(), Mode::Payout, &mut out);
         }
         out.sort_by(|a, b| a.path.cmp(&b.path));
         out
@@ -205,7 +327,7 @@ impl Spec {
         let mut report = FieldReport::default();
         let mut sent = Vec::new();
         if let Some(root) = self.payout_request_type() {
-            self.sent_leaves(root, data, &mut PathBuf { parts: Vec::new() }, &mut sent);
+            self.sent_leaves(root, data, &mut PathBuf::new(), &mut sent);
         }
         for path in sent {
             if let Some(v) = violations.iter().find(|v| v.path == path) {
@@ -250,18 +372,18 @@ impl Spec {
             }
             match (self.type_def(&field.ty), v) {
                 (Some(inner), Node::Obj(obj)) if !field.list => {
-                    path.parts.push(Cow::Borrowed(field.name.as_str()));
+                    path.parts.push(Seg::field(&field.name));
                     self.sent_leaves(inner, obj, path, out);
                     path.parts.pop();
                 }
-                _ => out.push(path.render(&field.name)),
+                _ => out.push(path.render(Seg::field(&field.name))),
             }
         }
     }
 
     fn validate_as(&self, data: &dyn Doc, mode: Mode) -> Vec<Violation> {
         let mut out = Vec::new();
-        if let Some(root) = self.payout_request_type() {
+        if let Some(root) = self.plan.payout {
             if !data.is_object() {
                 out.push(Violation::new(
                     "",
@@ -270,16 +392,11 @@ impl Spec {
                 ));
                 return out;
             }
-            self.walk(
-                root,
-                data,
-                &mut PathBuf { parts: Vec::new() },
-                mode,
-                &mut out,
-            );
+            self.walk(root, data, &mut PathBuf::new(), mode, &mut out);
         }
-        match self.select(data) {
-            Ok(Some(sel)) => self.method_rules(sel, data, mode, &mut out),
+        let keys = Keys::read(data);
+        match self.select_by(&keys) {
+            Ok(Some(sel)) => self.method_rules(sel, data, &keys, mode, &mut out),
             Ok(None) => {}
             Err(v) => out.push(v),
         }
@@ -287,20 +404,26 @@ impl Spec {
         out
     }
 
+    /// Checks the fields of `obj` against type `ty` (an index in `api.types`).
     fn walk<'a>(
         &'a self,
-        ty: &'a TypeDef,
+        ty: usize,
         obj: &dyn Doc,
         path: &mut PathBuf<'a>,
         mode: Mode,
         out: &mut Vec<Violation>,
     ) {
-        for field in &ty.fields {
+        // The plan is built from this very model, so both lookups always succeed.
+        let (Some(def), Some(plans)) = (self.api.types.get(ty), self.plan.fields.get(ty)) else {
+            return;
+        };
+        for (field, plan) in def.fields.iter().zip(plans) {
             let v = obj.get(field.name.as_str());
+            let name = Seg::field(&field.name);
             if v.is_absent() {
                 if field.required && mode == Mode::Payout {
                     out.push(Violation::new(
-                        &path.render(&field.name),
+                        &path.render(name),
                         "required",
                         "is required".into(),
                     ));
@@ -310,62 +433,63 @@ impl Spec {
             if field.list {
                 let Node::List(items) = v else {
                     out.push(Violation::new(
-                        &path.render(&field.name),
+                        &path.render(name),
                         "type",
                         "must be an array".into(),
                     ));
                     continue;
                 };
                 for i in 0..items.len() {
-                    let index = Cow::Owned(format!("{}[{i}]", field.name.value));
-                    self.value(field, items.item(i), index, path, mode, out);
+                    let item = Seg {
+                        index: Some(i),
+                        ..name
+                    };
+                    self.value(field, plan, items.item(i), item, path, mode, out);
                 }
             } else {
-                self.value(
-                    field,
-                    v,
-                    Cow::Borrowed(field.name.as_str()),
-                    path,
-                    mode,
-                    out,
-                );
+                self.value(field, plan, v, name, path, mode, out);
             }
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn value<'a>(
         &'a self,
         field: &'a FieldDef,
+        plan: &FieldPlan,
         v: Node<'_>,
-        name: Cow<'a, str>,
+        name: Seg<'a>,
         path: &mut PathBuf<'a>,
         mode: Mode,
         out: &mut Vec<Violation>,
     ) {
-        if let Some(inner) = self.type_def(&field.ty) {
-            if let Node::Obj(obj) = v {
-                path.parts.push(name);
-                self.walk(inner, obj, path, mode, out);
-                path.parts.pop();
-            } else {
-                out.push(Violation::new(
-                    &path.render(&name),
-                    "type",
-                    "must be an object".into(),
-                ));
+        let kind = plan.kind;
+        match kind {
+            Kind::Object(inner) => {
+                if let Node::Obj(obj) = v {
+                    path.parts.push(name);
+                    self.walk(inner, obj, path, mode, out);
+                    path.parts.pop();
+                } else {
+                    out.push(Violation::new(
+                        &path.render(name),
+                        "type",
+                        "must be an object".into(),
+                    ));
+                }
+                return;
             }
-            return;
-        }
-        let name = name.as_ref();
-        if field.ty.value == "integer" {
-            if !matches!(v, Node::Int(_)) {
-                out.push(Violation::new(
-                    &path.render(name),
-                    "type",
-                    "must be an integer".into(),
-                ));
+            Kind::Integer => {
+                if !matches!(v, Node::Int(_)) {
+                    out.push(Violation::new(
+                        &path.render(name),
+                        "type",
+                        "must be an integer".into(),
+                    ));
+                }
+                return;
             }
-            return;
+            Kind::Enum(_) | Kind::Amount | Kind::Text => {}
         }
         let Node::Str(s) = v else {
             out.push(Violation::new(
@@ -375,7 +499,7 @@ impl Spec {
             ));
             return;
         };
-        if field.ty.value == "amount" && !is_decimal(s) {
+        if kind == Kind::Amount && !is_decimal(s) {
             out.push(
                 Violation::new(
                     &path.render(name),
@@ -385,7 +509,10 @@ impl Spec {
                 .param("value", s),
             );
         }
-        if let Some(e) = self.enum_def(&field.ty) {
+        if let Some(e) = match kind {
+            Kind::Enum(e) => self.api.enums.get(e),
+            _ => None,
+        } {
             if !e.direction.received() && !e.values.iter().any(|x| x.value.value == s) {
                 let allowed: Vec<&str> = e.values.iter().map(|x| x.value.as_str()).collect();
                 out.push(
@@ -399,8 +526,9 @@ impl Spec {
             }
         }
         let len = || s.chars().count();
+        // A string has at most as many characters as bytes: count only when that can matter.
         if let Some(max) = &field.max_len {
-            if len() > max.value as usize {
+            if s.len() > max.value as usize && len() > max.value as usize {
                 out.push(
                     Violation::new(
                         &path.render(name),
@@ -424,11 +552,7 @@ impl Spec {
             }
         }
         if let Some(p) = &field.pattern {
-            if self
-                .patterns
-                .get(p.as_str())
-                .is_some_and(|re| !re.is_match(s))
-            {
+            if plan.pattern.as_ref().is_some_and(|re| !re.is_match(s)) {
                 out.push(
                     Violation::new(
                         &path.render(name),
@@ -444,13 +568,17 @@ impl Spec {
     /// The country or rail method a request selects. `Ok(None)`: the country is not in the
     /// spec (API-wide rules only) or the selecting fields are missing (reported elsewhere).
     pub fn select(&self, data: &dyn Doc) -> Result<Option<Selection<'_>>, Violation> {
-        let Some(country) = str_at(data, "country") else {
+        self.select_by(&Keys::read(data))
+    }
+
+    fn select_by(&self, keys: &Keys<'_>) -> Result<Option<Selection<'_>>, Violation> {
+        let Some(country) = keys.country else {
             return Ok(None);
         };
-        let Some(method_type) = str_at(data, "payeeInfo.paymentMethodType") else {
+        let Some(method_type) = keys.method_type else {
             return Ok(None);
         };
-        let rail = str_at(data, "clearingRail").and_then(|r| self.rail(r));
+        let rail = keys.clearing_rail.and_then(|r| self.rail(r));
         let market = match rail {
             Some(rail) => {
                 if let Some(list) = &rail.def.countries {
@@ -496,8 +624,7 @@ impl Spec {
             )
             .param("offered", offered.join(",")));
         };
-        let org = str_at(data, "payeeInfo.targetOrg");
-        let by_org = org.and_then(|o| {
+        let by_org = keys.target_org.and_then(|o| {
             candidates().find(|m| {
                 m.target_org
                     .as_ref()
@@ -514,13 +641,14 @@ impl Spec {
         &self,
         sel: Selection<'_>,
         data: &dyn Doc,
+        keys: &Keys<'_>,
         mode: Mode,
         out: &mut Vec<Violation>,
     ) {
         let Selection { market, method } = sel;
         let what = What(market, method);
         if let Some(org_rule) = &method.target_org {
-            match str_at(data, "payeeInfo.targetOrg") {
+            match keys.target_org {
                 None if org_rule.required == Some(true) && mode == Mode::Payout => {
                     out.push(Violation::new(
                         "payeeInfo.targetOrg",
@@ -545,7 +673,7 @@ impl Spec {
             }
         }
         if let Some(types) = &method.payee_types {
-            let t = str_at(data, "payeeInfo.payeeType").unwrap_or("PERSONAL");
+            let t = keys.payee_type.unwrap_or("PERSONAL");
             if !types.iter().any(|x| x.value == t) {
                 let allowed: Vec<&str> = types.iter().map(|x| x.as_str()).collect();
                 out.push(
@@ -561,7 +689,7 @@ impl Spec {
                 );
             }
         }
-        self.amount_rules(market, method, data, &what, out);
+        self.amount_rules(market, method, keys, &what, out);
         for rule in &method.rules {
             let path = rule.field.as_str();
             let v = lookup(data, path);
@@ -584,7 +712,7 @@ impl Spec {
             };
             let len = || s.chars().count();
             if let Some(max) = &rule.max_len {
-                if len() > max.value as usize {
+                if s.len() > max.value as usize && len() > max.value as usize {
                     out.push(
                         Violation::new(
                             path,
@@ -652,13 +780,11 @@ impl Spec {
         &self,
         market: &Market,
         method: &MethodDef,
-        data: &dyn Doc,
+        keys: &Keys<'_>,
         what: &What<'_>,
         out: &mut Vec<Violation>,
     ) {
-        let (Some(amount), Some(currency)) =
-            (str_at(data, "trade.amount"), str_at(data, "trade.currency"))
-        else {
+        let (Some(amount), Some(currency)) = (keys.amount, keys.currency) else {
             return;
         };
         if !is_decimal(amount) {
@@ -684,11 +810,10 @@ impl Spec {
         if currency != method.currency.value {
             return;
         }
-        let org = str_at(data, "payeeInfo.targetOrg");
         let org_limits = method
             .target_org
             .as_ref()
-            .and_then(|t| org.and_then(|o| t.limits.get(o)));
+            .and_then(|t| keys.target_org.and_then(|o| t.limits.get(o)));
         for limits in method.amount.iter().chain(org_limits) {
             if let Some(min) = limits.min.as_ref().and_then(|m| Decimal::from_str(m).ok()) {
                 if value < min {
