@@ -318,18 +318,19 @@ fn check_type(cx: &mut Ctx, file: &str, t: &TypeDef, known: &BTreeSet<&str>) {
         if let Some(p) = &f.pattern {
             cx.pattern(file, p);
         }
-        if let (Some(min), Some(max)) = (&f.min_len, &f.max_len) {
-            if min.value > max.value {
-                cx.err(
-                    file,
-                    min.pos,
-                    format!(
-                        "min_len {} is greater than max_len {}",
-                        min.value, max.value
-                    ),
-                    None,
-                );
-            }
+        len_bounds(cx, file, f.min_len.as_ref(), f.max_len.as_ref());
+    }
+}
+
+/// `min_len` must not exceed `max_len`.
+fn len_bounds(cx: &mut Ctx, file: &str, min: Option<&Sp<u32>>, max: Option<&Sp<u32>>) {
+    if let (Some(min), Some(max)) = (min, max) {
+        if min.value > max.value {
+            let message = format!(
+                "min_len {} is greater than max_len {}",
+                min.value, max.value
+            );
+            cx.err(file, min.pos, message, None);
         }
     }
 }
@@ -712,19 +713,7 @@ fn check_rule(cx: &mut Ctx, api: &ApiFile, file: &str, root: &TypeDef, rule: &Ru
     if let Some(p) = &rule.pattern {
         cx.pattern(file, p);
     }
-    if let (Some(min), Some(max)) = (&rule.min_len, &rule.max_len) {
-        if min.value > max.value {
-            cx.err(
-                file,
-                min.pos,
-                format!(
-                    "min_len {} is greater than max_len {}",
-                    min.value, max.value
-                ),
-                None,
-            );
-        }
-    }
+    len_bounds(cx, file, rule.min_len.as_ref(), rule.max_len.as_ref());
     if let (Some(values), Some(field)) = (&rule.one_of, field) {
         let declared = enum_values(api, &field.ty);
         if api.enums.iter().any(|e| e.name.value == field.ty.value) {
