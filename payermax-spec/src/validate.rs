@@ -18,6 +18,7 @@ use crate::checks::NamedCheck;
 use crate::doc::{Doc, Node, lookup};
 use crate::model::{ApiFile, FieldDef, MethodDef, TypeDef};
 use crate::pattern::Pattern;
+use crate::sp::Sp;
 use crate::{Market, PAYOUT_API, Spec};
 use rust_decimal::Decimal;
 use serde_json::{Map, Value};
@@ -525,32 +526,8 @@ impl Spec {
                 );
             }
         }
-        let len = || s.chars().count();
-        // A string has at most as many characters as bytes: count only when that can matter.
-        if let Some(max) = &field.max_len {
-            if s.len() > max.value as usize && len() > max.value as usize {
-                out.push(
-                    Violation::new(
-                        &path.render(name),
-                        "max_length",
-                        format!("length {} is greater than {}", len(), max.value),
-                    )
-                    .param("max", max.value.to_string()),
-                );
-            }
-        }
-        if let Some(min) = &field.min_len {
-            if len() < min.value as usize {
-                out.push(
-                    Violation::new(
-                        &path.render(name),
-                        "min_length",
-                        format!("length {} is less than {}", len(), min.value),
-                    )
-                    .param("min", min.value.to_string()),
-                );
-            }
-        }
+        let bounds = (field.min_len.as_ref(), field.max_len.as_ref());
+        length_rules(s, bounds, &|| path.render(name), &String::new, out);
         if let Some(p) = &field.pattern {
             if plan.pattern.as_ref().is_some_and(|re| !re.is_match(s)) {
                 out.push(
@@ -710,31 +687,14 @@ impl Spec {
             let Node::Str(s) = v else {
                 continue;
             };
-            let len = || s.chars().count();
-            if let Some(max) = &rule.max_len {
-                if s.len() > max.value as usize && len() > max.value as usize {
-                    out.push(
-                        Violation::new(
-                            path,
-                            "max_length",
-                            format!("length {} is greater than {} for {what}", len(), max.value),
-                        )
-                        .param("max", max.value.to_string()),
-                    );
-                }
-            }
-            if let Some(min) = &rule.min_len {
-                if len() < min.value as usize {
-                    out.push(
-                        Violation::new(
-                            path,
-                            "min_length",
-                            format!("length {} is less than {} for {what}", len(), min.value),
-                        )
-                        .param("min", min.value.to_string()),
-                    );
-                }
-            }
+            let bounds = (rule.min_len.as_ref(), rule.max_len.as_ref());
+            length_rules(
+                s,
+                bounds,
+                &|| path.to_owned(),
+                &|| format!(" for {what}"),
+                out,
+            );
             if let Some(p) = &rule.pattern {
                 if self
                     .patterns
@@ -839,6 +799,40 @@ impl Spec {
                     );
                 }
             }
+        }
+    }
+}
+
+/// The `min_len`/`max_len` rules of an API field or a country rule. `path` and `context` (the
+/// message's end, such as " for BR REALTIME_PAYMENT (pix)") are only built for a violation.
+fn length_rules(
+    s: &str,
+    (min, max): (Option<&Sp<u32>>, Option<&Sp<u32>>),
+    path: &dyn Fn() -> String,
+    context: &dyn Fn() -> String,
+    out: &mut Vec<Violation>,
+) {
+    let len = || s.chars().count();
+    // A string has at most as many characters as bytes: count only when that can matter.
+    if let Some(max) = max {
+        if s.len() > max.value as usize && len() > max.value as usize {
+            let message = format!(
+                "length {} is greater than {}{}",
+                len(),
+                max.value,
+                context()
+            );
+            out.push(
+                Violation::new(&path(), "max_length", message).param("max", max.value.to_string()),
+            );
+        }
+    }
+    if let Some(min) = min {
+        if len() < min.value as usize {
+            let message = format!("length {} is less than {}{}", len(), min.value, context());
+            out.push(
+                Violation::new(&path(), "min_length", message).param("min", min.value.to_string()),
+            );
         }
     }
 }
