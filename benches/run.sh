@@ -24,6 +24,7 @@ LOG="$PAYERMAX_BENCH_OUT/run.log"
 
 CRITERION=(-- --warm-up-time 1 --measurement-time 3)
 RING=(--features payermax-runtime/ring-backend)
+AWS_LC=(--features payermax-runtime/aws-lc-backend)
 
 say() { echo "== $*" | tee -a "$LOG"; }
 bench() { cargo bench --quiet "$@" 2>&1 | tee -a "$LOG"; }
@@ -50,9 +51,10 @@ cat "$PAYERMAX_BENCH_OUT/machine.tsv" | tee -a "$LOG"
 }
 
 build() {
-say "build (release, both RSA backends)"
+say "build (release, every RSA backend)"
 cargo bench --no-run --quiet 2>&1 | tee -a "$LOG"
 cargo bench --no-run --quiet "${RING[@]}" --bench signing --bench roundtrip --bench e2e 2>&1 | tee -a "$LOG"
+cargo bench --no-run --quiet "${AWS_LC[@]}" --bench signing --bench roundtrip --bench e2e 2>&1 | tee -a "$LOG"
 }
 
 validation() {
@@ -62,25 +64,28 @@ bench --bench alloc
 }
 
 signing() {
-say "2. signing: openssl speed -seconds 3 rsa2048, then both backends"
+say "2. signing: openssl speed -seconds 3 rsa2048, then each backend"
 openssl speed -seconds 3 rsa2048 2>/dev/null | tee -a "$LOG" |
     awk '/^rsa 2048 bits/ { printf "sign_per_s\t%s\nverify_per_s\t%s\n", $(NF-1), $NF }' \
         >"$PAYERMAX_BENCH_OUT/openssl.tsv"
 cat "$PAYERMAX_BENCH_OUT/openssl.tsv" | tee -a "$LOG"
 bench --bench signing "${CRITERION[@]}"
 bench "${RING[@]}" --bench signing "${CRITERION[@]}"
+bench "${AWS_LC[@]}" --bench signing "${CRITERION[@]}"
 }
 
 roundtrip() {
 say "3. request path overhead"
 bench --bench roundtrip "${CRITERION[@]}"
 bench "${RING[@]}" --bench roundtrip "${CRITERION[@]}"
+bench "${AWS_LC[@]}" --bench roundtrip "${CRITERION[@]}"
 }
 
 e2e() {
 say "4. end to end"
 bench --bench e2e
 bench "${RING[@]}" --bench e2e
+bench "${AWS_LC[@]}" --bench e2e
 }
 
 codegen() {

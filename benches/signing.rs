@@ -1,6 +1,7 @@
 //! Figure 2: SHA256withRSA (2048-bit) signatures and verifications per second through
 //! `payermax::runtime::keys`, with the backend this build uses (`rsa` by default, `ring` with
-//! `--features payermax-runtime/ring-backend`). `benches/run.sh` runs it once per backend and
+//! `--features payermax-runtime/ring-backend`, `aws-lc` with
+//! `--features payermax-runtime/aws-lc-backend`). `benches/run.sh` runs it once per backend and
 //! compares with `openssl speed rsa2048` on the same machine.
 //!
 //! The message is a payout request envelope of the usual size; the figures include hashing it

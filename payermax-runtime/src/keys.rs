@@ -12,11 +12,22 @@
 //! appears in `Debug` output or in errors: `Debug` shows the size and a fingerprint of the public
 //! half only.
 //!
-//! Backends: the `rsa` crate (pure Rust, constant-time) by default. The `ring-backend` feature
-//! signs and verifies with `ring` instead, several times faster; PKCS#1 v1.5 is deterministic,
-//! so both give the same signatures byte for byte. With it, `ring` holds its own copy of the
-//! private key, which `ring` does not zeroize on drop (the `rsa` copy still is). A key `ring`
-//! refuses (it takes 2048–8192-bit moduli) is used through the `rsa` crate.
+//! Backends: the `rsa` crate (pure Rust, constant-time) by default. Two features sign and
+//! verify with a faster library instead; PKCS#1 v1.5 is deterministic, so every backend gives
+//! the same signatures byte for byte ([`BACKEND`] names the one in use):
+//!
+//! - `ring-backend`: `ring`, several times faster than the `rsa` crate. `ring` holds its own copy
+//!   of the private key, which it does not zeroize on drop.
+//! - `aws-lc-backend`: AWS-LC through `aws-lc-rs` (C and assembly), faster still, notably on CPUs
+//!   with AVX-512 IFMA. Its copy of the private key is an `EVP_PKEY` in C, freed with
+//!   `EVP_PKEY_free`; AWS-LC's allocator overwrites every allocation it frees, so the copy is
+//!   cleared unless the program replaces AWS-LC's allocator. Public keys are parsed by AWS-LC
+//!   once, when the [`PublicKey`] is made. With both features on (`--all-features`), AWS-LC is
+//!   used.
+//!
+//! The `rsa` copy of the private key is zeroized on drop with either backend, but
+//! [`PrivateKey`] implements [`zeroize::ZeroizeOnDrop`] only without them. A key the backend
+//! refuses (both take 2048–8192-bit moduli) is used through the `rsa` crate.
 
 use crate::error::SignatureError;
 use base64::Engine as _;
@@ -145,6 +156,95 @@ impl KeyError {
     }
 }
 
+/// The optional fast backend: AWS-LC with `aws-lc-backend` (even when `ring-backend` is on too).
+#[cfg(feature = "aws-lc-backend")]
+mod fast {
+    use aws_lc_rs::signature::{self, ParsedPublicKey, RsaKeyPair};
+
+    /// AWS-LC's copy of a private key: an `EVP_PKEY` in C, freed (and cleared by AWS-LC's
+    /// allocator) with `EVP_PKEY_free`.
+    pub(super) struct Signer(RsaKeyPair);
+
+    impl Signer {
+        /// `None` when AWS-LC refuses the key.
+        pub(super) fn new(pkcs8_der: &[u8]) -> Option<Self> {
+            RsaKeyPair::from_pkcs8(pkcs8_der).ok().map(Signer)
+        }
+
+        pub(super) fn sign(&self, message: &[u8]) -> Result<Vec<u8>, String> {
+            let mut signature = vec![0; self.0.public_modulus_len()];
+            // aws-lc-rs ignores this generator: AWS-LC blinds with its own.
+            let rng = aws_lc_rs::rand::SystemRandom::new();
+            self.0
+                .sign(&signature::RSA_PKCS1_SHA256, &rng, message, &mut signature)
+                .map_err(|_| "AWS-LC could not sign".to_owned())?;
+            Ok(signature)
+        }
+    }
+
+    /// A public key AWS-LC parsed once; AWS-LC keeps its Montgomery constants between calls.
+    #[derive(Clone)]
+    pub(super) struct Verifier(ParsedPublicKey);
+
+    impl Verifier {
+        /// `None` when AWS-LC refuses the key.
+        pub(super) fn new(_key: &rsa::PublicKey, spki_der: &[u8]) -> Option<Self> {
+            ParsedPublicKey::new(&signature::RSA_PKCS1_2048_8192_SHA256, spki_der)
+                .ok()
+                .map(Verifier)
+        }
+
+        pub(super) fn verify(&self, message: &[u8], signature: &[u8]) -> bool {
+            self.0.verify_sig(message, signature).is_ok()
+        }
+    }
+}
+
+/// The optional fast backend: `ring` with `ring-backend` alone.
+#[cfg(all(feature = "ring-backend", not(feature = "aws-lc-backend")))]
+mod fast {
+    use ring::signature::{self, RsaKeyPair, UnparsedPublicKey};
+
+    /// `ring`'s copy of a private key (not zeroized on drop).
+    pub(super) struct Signer(RsaKeyPair);
+
+    impl Signer {
+        /// `None` when `ring` refuses the key.
+        pub(super) fn new(pkcs8_der: &[u8]) -> Option<Self> {
+            RsaKeyPair::from_pkcs8(pkcs8_der).ok().map(Signer)
+        }
+
+        pub(super) fn sign(&self, message: &[u8]) -> Result<Vec<u8>, String> {
+            let mut signature = vec![0; self.0.public().modulus_len()];
+            let rng = ring::rand::SystemRandom::new();
+            self.0
+                .sign(&signature::RSA_PKCS1_SHA256, &rng, message, &mut signature)
+                .map_err(|_| "ring could not sign".to_owned())?;
+            Ok(signature)
+        }
+    }
+
+    /// PKCS#1 `RSAPublicKey` DER, the form `ring` verifies with. `ring` 0.17 has no parsed
+    /// public key: every verification parses it again.
+    #[derive(Clone)]
+    pub(super) struct Verifier(Vec<u8>);
+
+    impl Verifier {
+        /// `None` when the key cannot be encoded.
+        pub(super) fn new(key: &rsa::PublicKey, _spki_der: &[u8]) -> Option<Self> {
+            rsa::pkcs1::EncodeRsaPublicKey::to_pkcs1_der(key)
+                .ok()
+                .map(|der| Verifier(der.into_vec()))
+        }
+
+        pub(super) fn verify(&self, message: &[u8], signature: &[u8]) -> bool {
+            UnparsedPublicKey::new(&signature::RSA_PKCS1_2048_8192_SHA256, &self.0)
+                .verify(message, signature)
+                .is_ok()
+        }
+    }
+}
+
 /// An RSA private key used to sign requests (SHA256withRSA).
 ///
 /// Parsed once; zeroized on drop; `Debug` shows only the size and the public key's fingerprint.
@@ -152,27 +252,40 @@ impl KeyError {
 #[derive(Clone)]
 pub struct PrivateKey {
     signer: SigningKey<Sha256>,
-    #[cfg(feature = "ring-backend")]
-    ring: Option<std::sync::Arc<ring::signature::RsaKeyPair>>,
+    /// The fast backend's copy, when it took the key.
+    #[cfg(any(feature = "ring-backend", feature = "aws-lc-backend"))]
+    fast: Option<std::sync::Arc<fast::Signer>>,
 }
 
-/// Which implementation signs and verifies: `"rsa"`, or `"ring"` with the `ring-backend` feature.
-pub const BACKEND: &str = if cfg!(feature = "ring-backend") {
+/// Which implementation signs and verifies: `"rsa"`, `"ring"` with the `ring-backend` feature,
+/// or `"aws-lc"` with the `aws-lc-backend` feature (also when both features are on).
+pub const BACKEND: &str = if cfg!(feature = "aws-lc-backend") {
+    "aws-lc"
+} else if cfg!(feature = "ring-backend") {
     "ring"
 } else {
     "rsa"
 };
 
 /// An RSA public key used to verify signatures (PayerMax's, or the merchant's own).
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct PublicKey {
     key: rsa::PublicKey,
     /// SubjectPublicKeyInfo DER, kept for [`PublicKey::to_dashboard`] and the fingerprint.
     spki_der: Vec<u8>,
-    /// PKCS#1 `RSAPublicKey` DER, the form `ring` verifies with.
-    #[cfg(feature = "ring-backend")]
-    pkcs1_der: Vec<u8>,
+    /// The fast backend's form of the key, when it takes the key.
+    #[cfg(any(feature = "ring-backend", feature = "aws-lc-backend"))]
+    fast: Option<fast::Verifier>,
 }
+
+/// Keys are equal when their modulus and exponent are (the other fields derive from them).
+impl PartialEq for PublicKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.key == other.key
+    }
+}
+
+impl Eq for PublicKey {}
 
 /// The DER bytes inside a key text (PEM or base64). The PEM label is not trusted: PayerMax's PHP
 /// SDK wraps PKCS#8 in `RSA PRIVATE KEY` armour, so the bytes decide the format.
@@ -267,33 +380,25 @@ impl PrivateKey {
     }
 
     fn from_rsa(key: rsa::PrivateKey) -> Self {
-        #[cfg(feature = "ring-backend")]
-        let ring = key
+        // The PKCS#8 DER is a `SecretDocument`, zeroized on drop.
+        #[cfg(any(feature = "ring-backend", feature = "aws-lc-backend"))]
+        let fast = key
             .to_pkcs8_der()
             .ok()
-            .and_then(|der| ring::signature::RsaKeyPair::from_pkcs8(der.as_bytes()).ok())
+            .and_then(|der| fast::Signer::new(der.as_bytes()))
             .map(std::sync::Arc::new);
         PrivateKey {
             signer: SigningKey::new(key),
-            #[cfg(feature = "ring-backend")]
-            ring,
+            #[cfg(any(feature = "ring-backend", feature = "aws-lc-backend"))]
+            fast,
         }
     }
 
-    /// The signature bytes: by `ring` when it holds the key, else by the `rsa` crate.
+    /// The signature bytes: by the fast backend when it holds the key, else by the `rsa` crate.
     fn sign_bytes(&self, message: &[u8]) -> Result<Vec<u8>, String> {
-        #[cfg(feature = "ring-backend")]
-        if let Some(pair) = &self.ring {
-            let mut signature = vec![0; pair.public().modulus_len()];
-            let rng = ring::rand::SystemRandom::new();
-            pair.sign(
-                &ring::signature::RSA_PKCS1_SHA256,
-                &rng,
-                message,
-                &mut signature,
-            )
-            .map_err(|_| "ring could not sign".to_owned())?;
-            return Ok(signature);
+        #[cfg(any(feature = "ring-backend", feature = "aws-lc-backend"))]
+        if let Some(signer) = &self.fast {
+            return signer.sign(message);
         }
         let signature = self.signer.try_sign(message).map_err(|e| e.to_string())?;
         Ok(rsa::signature::SignatureEncoding::to_vec(&signature))
@@ -330,8 +435,9 @@ impl PrivateKey {
 }
 
 // The signing key clears its secret numbers when dropped (checked at compile time below), and
-// it is this type's only field (`ring`'s copy is not cleared: no claim with that backend).
-#[cfg(not(feature = "ring-backend"))]
+// it is this type's only field. No claim with a fast backend: `ring`'s copy is not cleared, and
+// AWS-LC's is cleared by C code (its allocator) that this trait cannot vouch for.
+#[cfg(not(any(feature = "ring-backend", feature = "aws-lc-backend")))]
 impl zeroize::ZeroizeOnDrop for PrivateKey {}
 const _: () = {
     fn zeroized_on_drop<T: zeroize::ZeroizeOnDrop>() {}
@@ -357,15 +463,17 @@ impl PublicKey {
             .to_public_key_der()
             .map_err(|e| KeyError::new(KeyKind::Public, KeyProblem::Encoding(e.to_string())))?
             .into_vec();
-        #[cfg(feature = "ring-backend")]
-        let pkcs1_der = rsa::pkcs1::EncodeRsaPublicKey::to_pkcs1_der(&key)
-            .map_err(|e| KeyError::new(KeyKind::Public, KeyProblem::Encoding(e.to_string())))?
-            .into_vec();
+        // Both fast backends verify with 2048–8192-bit moduli (they check the size when
+        // verifying); the `rsa` crate verifies with larger keys.
+        #[cfg(any(feature = "ring-backend", feature = "aws-lc-backend"))]
+        let fast = (key.n().bit_width_vartime() <= 8192)
+            .then(|| fast::Verifier::new(&key, &spki_der))
+            .flatten();
         Ok(PublicKey {
             key,
             spki_der,
-            #[cfg(feature = "ring-backend")]
-            pkcs1_der,
+            #[cfg(any(feature = "ring-backend", feature = "aws-lc-backend"))]
+            fast,
         })
     }
 
@@ -487,14 +595,13 @@ pub fn verify(key: &PublicKey, message: &[u8], sign_b64: &str) -> Result<(), Sig
             key.key.size()
         )));
     }
-    #[cfg(feature = "ring-backend")]
-    if key.bits() <= 8192 {
-        return ring::signature::UnparsedPublicKey::new(
-            &ring::signature::RSA_PKCS1_2048_8192_SHA256,
-            &key.pkcs1_der,
-        )
-        .verify(message, &signature)
-        .map_err(|_| SignatureError::Invalid);
+    #[cfg(any(feature = "ring-backend", feature = "aws-lc-backend"))]
+    if let Some(verifier) = &key.fast {
+        return if verifier.verify(message, &signature) {
+            Ok(())
+        } else {
+            Err(SignatureError::Invalid)
+        };
     }
     key.key
         .pkcs1v15_verify::<Sha256>(message, &signature)
@@ -510,4 +617,28 @@ pub fn generate_keypair() -> Result<(PrivateKey, PublicKey), KeyError> {
         .map_err(|e| KeyError::new(KeyKind::Private, KeyProblem::Encoding(e.to_string())))?;
     let public = PublicKey::from_rsa(key.to_public_key())?;
     Ok((PrivateKey::from_rsa(key), public))
+}
+
+#[cfg(all(test, any(feature = "ring-backend", feature = "aws-lc-backend")))]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::{PrivateKey, PublicKey, generate_keypair};
+
+    /// The fast backend takes the keys PayerMax uses: a silent fallback to the `rsa` crate would
+    /// pass the signature tests while losing the speed.
+    #[test]
+    fn the_fast_backend_holds_2048_bit_keys() {
+        let private = PrivateKey::parse(include_str!(
+            "../tests/fixtures/openssl/merchant_private_dashboard.txt"
+        ))
+        .unwrap();
+        let public = PublicKey::parse(include_str!(
+            "../tests/fixtures/openssl/merchant_public_pkcs1.pem"
+        ))
+        .unwrap();
+        assert!(private.fast.is_some() && public.fast.is_some());
+        let (private, public) = generate_keypair().unwrap();
+        assert!(private.fast.is_some() && public.fast.is_some());
+        assert!(private.public_key().unwrap().fast.is_some());
+    }
 }
