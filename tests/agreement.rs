@@ -101,6 +101,7 @@ proptest! {
             .into_iter()
             .map(|v| (v.path, v.code, v.message))
             .collect();
+        prop_assert_eq!(request.__payermax_fast_valid(), interpreted.is_empty());
         prop_assert_eq!(typed, interpreted);
     }
 }
@@ -122,5 +123,266 @@ fn a_broken_payee_reports_every_violation() {
             "payeeInfo.accountInfo.accountNo: length 130 is greater than 128",
             "trade.amount: has 3 decimal places; BRL allows 2",
         ]
+    );
+}
+
+// Every country and rail method of the built-in spec: requests built from the method's own
+// rules (allowed values, pattern-shaped strings, valid identifiers for named checks, amounts
+// around the limits), often valid and often broken in one or two places. The generated fast
+// path must give the interpreter's verdict, and the typed report must equal the JSON one.
+
+/// Strings a rule's field may get: absent, empty, random, and values made to pass the rule.
+fn rule_value(rule: &payermax::__private::spec::model::RuleDef) -> BoxedStrategy<Option<String>> {
+    let mut good: Vec<BoxedStrategy<Option<String>>> = Vec::new();
+    // An enum-typed field also gets the enum's other values (rules narrow enums: `[OUR, SHA]`).
+    if let Some(e) = field_type(&rule.field).and_then(|t| payermax::loaded_spec().enum_def(t)) {
+        let values: Vec<String> = e.values.iter().map(|v| v.value.value.clone()).collect();
+        good.push(proptest::sample::select(values).prop_map(Some).boxed());
+    }
+    if let Some(values) = &rule.one_of {
+        let values: Vec<String> = values.iter().map(|v| v.value.clone()).collect();
+        good.push(proptest::sample::select(values).prop_map(Some).boxed());
+    }
+    if let Some(check) = rule.check.as_ref() {
+        let samples: &[&str] = match check.as_str() {
+            "iban" => &[
+                "GB82WEST12345698765432",
+                "DE89370400440532013000",
+                "NO9386011117947",
+            ],
+            "swift_bic" => &["DEUTDEFF", "NWBKGB2L", "DNBANOKKXXX"],
+            "cpf" => &["52998224725"],
+            "cnpj" => &["11222333000181"],
+            "cpf_or_cnpj" => &["52998224725", "11222333000181"],
+            "clabe" => &["032180000118359719"],
+            "ifsc" => &["HDFC0000001"],
+            _ => &[],
+        };
+        if !samples.is_empty() {
+            let samples: Vec<String> = samples.iter().map(|s| (*s).to_owned()).collect();
+            good.push(proptest::sample::select(samples).prop_map(Some).boxed());
+        }
+    } else if let Some(p) = rule.pattern.as_ref() {
+        if let Ok(strategy) = proptest::string::string_regex(p.as_str()) {
+            good.push(strategy.prop_map(Some).boxed());
+        }
+    }
+    if good.is_empty() {
+        let len = rule.min_len.as_ref().map_or(1, |n| n.value as usize).max(1);
+        good.push(Just(Some("7".repeat(len))).boxed());
+    }
+    let good = proptest::strategy::Union::new(good);
+    prop_oneof![
+        6 => good,
+        1 => Just(None),
+        1 => Just(Some(String::new())),
+        1 => text().prop_map(Some),
+    ]
+    .boxed()
+}
+
+/// The `type:` of the payout request's field at a dotted path.
+fn field_type(path: &str) -> Option<&'static str> {
+    let spec = payermax::loaded_spec();
+    let mut ty = spec.payout_request_type()?;
+    let mut segs = path.split('.').peekable();
+    while let Some(seg) = segs.next() {
+        let field = ty.fields.iter().find(|f| f.name.value == seg)?;
+        if segs.peek().is_none() {
+            return Some(field.ty.as_str());
+        }
+        ty = spec.type_def(&field.ty)?;
+    }
+    None
+}
+
+/// Sets `value` at a dotted path, creating the objects on the way.
+fn set_path(root: &mut serde_json::Value, path: &str, value: serde_json::Value) {
+    let mut node = root;
+    let mut segs = path.split('.').peekable();
+    while let Some(seg) = segs.next() {
+        if !node.is_object() {
+            return;
+        }
+        if segs.peek().is_none() {
+            node[seg] = value;
+            return;
+        }
+        if !node[seg].is_object() {
+            node[seg] = serde_json::json!({});
+        }
+        node = &mut node[seg];
+    }
+}
+
+/// A payout request's JSON for one method of one market.
+fn method_request(
+    market: &payermax::__private::spec::Market,
+    method: &payermax::__private::spec::model::MethodDef,
+) -> BoxedStrategy<serde_json::Value> {
+    let is_rail = market.def.rail.is_some();
+    let country = if is_rail {
+        let reach: Vec<String> = market
+            .def
+            .countries
+            .as_ref()
+            .map(|l| l.iter().map(|c| c.value.clone()).collect())
+            .unwrap_or_default();
+        if reach.is_empty() {
+            Just("DE".to_owned()).boxed()
+        } else {
+            prop_oneof![4 => proptest::sample::select(reach), 1 => Just("JP".to_owned())].boxed()
+        }
+    } else {
+        Just(market.key().to_owned()).boxed()
+    };
+    let rail = market.key().to_owned();
+    let method_type = method.method_type.value.clone();
+    let currency = prop_oneof![
+        6 => Just(method.currency.value.clone()),
+        1 => Just("USD".to_owned()),
+    ];
+    let mut amounts = vec![
+        "1".to_owned(),
+        "10.5".to_owned(),
+        "100".to_owned(),
+        "0.001".to_owned(),
+        "99999999".to_owned(),
+    ];
+    for limits in method
+        .amount
+        .iter()
+        .chain(method.target_org.iter().flat_map(|t| t.limits.values()))
+    {
+        amounts.extend(
+            limits
+                .min
+                .iter()
+                .chain(&limits.max)
+                .map(|v| v.value.clone()),
+        );
+    }
+    let amount = proptest::sample::select(amounts);
+    let orgs: Vec<String> = method
+        .target_org
+        .as_ref()
+        .map(|t| t.values.iter().map(|v| v.value.clone()).collect())
+        .unwrap_or_default();
+    let org = if orgs.is_empty() {
+        proptest::option::of(text()).boxed()
+    } else {
+        prop_oneof![
+            6 => proptest::sample::select(orgs).prop_map(Some),
+            1 => Just(None),
+            1 => text().prop_map(Some),
+        ]
+        .boxed()
+    };
+    let payee_type = proptest::sample::select(vec![None, Some("PERSONAL"), Some("CORPORATION")]);
+    let rules: Vec<(String, BoxedStrategy<Option<String>>)> = method
+        .rules
+        .iter()
+        .map(|r| (r.field.value.clone(), rule_value(r)))
+        .collect();
+    let (paths, values): (Vec<String>, Vec<_>) = rules.into_iter().unzip();
+    let out_trade_no = prop_oneof![9 => Just("order_1".to_owned()), 1 => "[A-Za-z0-9_!-]{0,70}"];
+    (country, currency, amount, org, payee_type, values, out_trade_no)
+        .prop_map(move |(country, currency, amount, org, payee_type, values, out_trade_no)| {
+            let mut json = serde_json::json!({
+                "outTradeNo": out_trade_no,
+                "country": country,
+                "trade": {"amount": amount, "currency": currency},
+                "payeeInfo": {"paymentMethodType": method_type, "accountInfo": {"accountNo": "12345678"}},
+            });
+            if is_rail {
+                json["clearingRail"] = rail.clone().into();
+            }
+            if let Some(org) = org {
+                json["payeeInfo"]["targetOrg"] = org.into();
+            }
+            if let Some(t) = payee_type {
+                json["payeeInfo"]["payeeType"] = t.into();
+            }
+            for (path, value) in paths.iter().zip(values) {
+                if let Some(value) = value {
+                    set_path(&mut json, path, value.into());
+                }
+            }
+            json
+        })
+        .boxed()
+}
+
+fn any_method_request() -> impl Strategy<Value = serde_json::Value> {
+    let spec = payermax::loaded_spec();
+    let all: Vec<BoxedStrategy<serde_json::Value>> = spec
+        .countries
+        .iter()
+        .chain(&spec.rails)
+        .flat_map(|m| {
+            m.def
+                .methods
+                .iter()
+                .map(move |method| method_request(m, method))
+        })
+        .collect();
+    proptest::strategy::Union::new(all)
+}
+
+fn messages(v: Vec<payermax::__private::spec::Violation>) -> Vec<(String, &'static str, String)> {
+    v.into_iter().map(|v| (v.path, v.code, v.message)).collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
+    #[test]
+    fn every_method_fast_path_agrees_with_the_interpreter(json in any_method_request()) {
+        let spec = payermax::loaded_spec();
+        // Only what the typed API can hold (strict enums refuse unknown values).
+        let Ok(request) = serde_json::from_value::<PaymentOrderPayRequest>(json.clone()) else {
+            return Ok(());
+        };
+        let json = serde_json::to_value(&request).unwrap();
+        let interpreted = messages(spec.validate_payout(&json));
+        prop_assert_eq!(request.__payermax_fast_valid(), interpreted.is_empty(), "{:#}", json);
+        prop_assert_eq!(report(request.validate()), interpreted);
+
+        // The same payee through element validation (fields not sent are not checked).
+        let mut fields = json.clone();
+        if let Some(map) = fields.as_object_mut() {
+            map.remove("outTradeNo");
+            let currency = map.get("trade").and_then(|t| t.get("currency")).cloned();
+            map.remove("trade");
+            map.insert("destinationCurrency".into(), currency.unwrap_or_default());
+        }
+        if let Ok(request) = serde_json::from_value::<payermax::PaymentFieldValidationRequest>(fields) {
+            let json = serde_json::to_value(&request).unwrap();
+            let interpreted = messages(spec.validate_sent_fields(&json));
+            prop_assert_eq!(request.__payermax_fast_valid(), interpreted.is_empty(), "{:#}", json);
+            prop_assert_eq!(report(request.validate()), interpreted);
+        }
+    }
+}
+
+/// The random requests above must be valid often enough for the fast path's "yes" to be
+/// exercised, and broken often enough for its "no".
+#[test]
+fn the_generator_makes_valid_and_invalid_requests() {
+    use proptest::strategy::ValueTree;
+    let spec = payermax::loaded_spec();
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let strategy = any_method_request();
+    let (mut valid, mut invalid) = (0, 0);
+    for _ in 0..2000 {
+        let json = strategy.new_tree(&mut runner).unwrap().current();
+        if spec.validate_payout(&json).is_empty() {
+            valid += 1;
+        } else {
+            invalid += 1;
+        }
+    }
+    assert!(
+        valid >= 200 && invalid >= 200,
+        "valid {valid}, invalid {invalid}"
     );
 }

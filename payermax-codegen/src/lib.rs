@@ -20,6 +20,7 @@
 )]
 
 mod client;
+mod fast;
 mod names;
 mod payee;
 mod types;
@@ -54,6 +55,7 @@ pub fn generate(spec: &Spec, source: &SpecSource) -> TokenStream {
     let errors = error_table(spec);
     let runtime_spec = runtime_spec(source);
     let validators = client::validators(spec);
+    let fast_checks = fast::fast_checks(spec);
     let client = client::client(spec);
     quote! {
         #structs
@@ -63,6 +65,7 @@ pub fn generate(spec: &Spec, source: &SpecSource) -> TokenStream {
         #errors
         #runtime_spec
         #validators
+        #fast_checks
         #client
     }
 }

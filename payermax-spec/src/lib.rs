@@ -36,9 +36,10 @@
 pub mod checks;
 pub mod diag;
 pub mod doc;
+pub mod fast;
 pub mod load;
 pub mod model;
-mod pattern;
+pub mod pattern;
 mod semantic;
 pub mod sp;
 pub mod validate;

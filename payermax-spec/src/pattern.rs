@@ -8,7 +8,7 @@ use regex_syntax::hir::{Class, Hir, HirKind, Look};
 
 /// A pattern, compiled once.
 #[derive(Debug, Clone)]
-pub(crate) struct Pattern {
+pub struct Pattern {
     regex: Regex,
     simple: Option<Repeat>,
 }
@@ -30,7 +30,49 @@ impl Pattern {
         Pattern { regex, simple }
     }
 
-    pub(crate) fn is_match(&self, s: &str) -> bool {
+    /// Compiles `pattern` (Rust `regex` syntax); `None` when it does not compile.
+    pub fn compile(pattern: &str) -> Option<Pattern> {
+        Regex::new(pattern).ok().map(Pattern::new)
+    }
+
+    /// The pattern as `(class, min, max)` when it is one ASCII class repeated between two
+    /// bounds and anchored at both ends: bit `b` of `class` is set when byte `b` is in the class.
+    /// Generated validators check such patterns inline with [`crate::fast::class_match`].
+    pub fn simple_class(&self) -> Option<(u128, u32, Option<u32>)> {
+        self.simple.map(|r| (r.class, r.min, r.max))
+    }
+
+    /// Every string the pattern matches, when it is anchored at both ends and matches only a
+    /// few (at most 64) strings, such as `^([1-9]|1[0-5])$`: generated validators compare with
+    /// them instead of running the regex engine.
+    pub fn finite_set(&self) -> Option<Vec<String>> {
+        let hir = regex_syntax::parse(self.regex.as_str()).ok()?;
+        let HirKind::Concat(parts) = hir.kind() else {
+            return None;
+        };
+        let [start, body, end] = parts.as_slice() else {
+            return None;
+        };
+        if *start.kind() != HirKind::Look(Look::Start)
+            || *end.kind() != HirKind::Look(Look::End)
+            || has_look(body)
+        {
+            return None;
+        }
+        let mut extractor = regex_syntax::hir::literal::Extractor::new();
+        extractor.limit_total(64);
+        let seq = extractor.extract(body);
+        if !seq.is_exact() {
+            return None;
+        }
+        seq.literals()?
+            .iter()
+            .map(|l| String::from_utf8(l.as_bytes().to_vec()).ok())
+            .collect()
+    }
+
+    /// Whether `s` matches.
+    pub fn is_match(&self, s: &str) -> bool {
         match self.simple {
             Some(r) => r.is_match(s),
             None => self.regex.is_match(s),
@@ -40,11 +82,23 @@ impl Pattern {
 
 impl Repeat {
     fn is_match(&self, s: &str) -> bool {
-        // Every byte of a match is ASCII, so bytes and characters count the same.
-        let n = s.len();
-        n >= self.min as usize
-            && self.max.is_none_or(|max| n <= max as usize)
-            && s.bytes().all(|b| b < 128 && self.class & (1 << b) != 0)
+        crate::fast::class_match(
+            s,
+            self.class,
+            self.min as usize,
+            self.max.map_or(usize::MAX, |m| m as usize),
+        )
+    }
+}
+
+/// Whether `hir` holds a look-around assertion anywhere (`^`, `$`, `\b`…).
+fn has_look(hir: &Hir) -> bool {
+    match hir.kind() {
+        HirKind::Look(_) => true,
+        HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) => false,
+        HirKind::Repetition(r) => has_look(&r.sub),
+        HirKind::Capture(c) => has_look(&c.sub),
+        HirKind::Concat(parts) | HirKind::Alternation(parts) => parts.iter().any(has_look),
     }
 }
 
@@ -117,6 +171,33 @@ mod tests {
             "^[é]+$",
         ] {
             assert!(pattern(p).simple.is_none(), "{p}");
+        }
+    }
+
+    #[test]
+    fn finite_patterns_list_exactly_what_they_match() {
+        let set = pattern("^([1-9]|1[0-5])$").finite_set().unwrap();
+        let expected: Vec<String> = (1..=15).map(|n| n.to_string()).collect();
+        let mut sorted = set.clone();
+        sorted.sort_by_key(|s| s.parse::<u32>().unwrap());
+        assert_eq!(sorted, expected);
+        assert_eq!(pattern("^(OUR|SHA)$").finite_set().unwrap().len(), 2);
+        for p in [
+            "^[0-9]+$",
+            "([1-9]|1[0-5])",
+            "^([1-9]|1[0-5])",
+            "^a\\b$",
+            "^[0-9]{4}-[0-9]{2}$",
+        ] {
+            assert!(pattern(p).finite_set().is_none(), "{p}");
+        }
+        // Agrees with the regex on the strings around the set.
+        let compiled = pattern("^([1-9]|1[0-5])$");
+        let set = compiled.finite_set().unwrap();
+        for n in 0..200 {
+            for s in [n.to_string(), format!("0{n}"), format!("{n} ")] {
+                assert_eq!(set.contains(&s), compiled.is_match(&s), "{s:?}");
+            }
         }
     }
 

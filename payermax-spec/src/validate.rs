@@ -839,11 +839,21 @@ fn length_rules(
 
 /// Digits, optionally a dot and more digits: the amount format PayerMax documents.
 pub fn is_decimal(s: &str) -> bool {
-    let (int, frac) = match s.split_once('.') {
-        Some((i, f)) => (i, Some(f)),
-        None => (s, None),
-    };
-    !int.is_empty()
-        && int.bytes().all(|b| b.is_ascii_digit())
-        && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
+    // One pass over the bytes: amounts are checked on every validation.
+    let bytes = s.as_bytes();
+    let mut dot = None;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'.' {
+            if dot.is_some() {
+                return false;
+            }
+            dot = Some(i);
+        } else if !b.is_ascii_digit() {
+            return false;
+        }
+    }
+    match dot {
+        None => !bytes.is_empty(),
+        Some(i) => i > 0 && i + 1 < bytes.len(),
+    }
 }
