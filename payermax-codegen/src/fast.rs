@@ -295,6 +295,27 @@ fn key(spec: &Spec, root: &TypeDef, path: &str) -> TokenStream {
     }
 }
 
+/// A `match` on the value of the `&str` `subject`, arms in order (keys are distinct). When
+/// every key has at most 16 bytes, on `(length, bytes packed into a u128)`: integer patterns
+/// compile to a decision tree, where string patterns are compared one after the other.
+fn dispatch(
+    subject: &TokenStream,
+    arms: &[(&str, TokenStream)],
+    default: &TokenStream,
+) -> TokenStream {
+    if arms.iter().any(|(key, _)| key.len() > 16) {
+        let arms = arms.iter().map(|(key, body)| quote!(#key => #body,));
+        return quote!(match #subject { #(#arms)* _ => #default });
+    }
+    let fast = fast();
+    let arms = arms.iter().map(|(key, body)| {
+        let len = key.len();
+        let packed = payermax_spec::fast::pack16(key);
+        quote!((#len, #packed) => #body,)
+    });
+    quote!(match (#subject.len(), #fast::pack16(#subject)) { #(#arms)* _ => #default })
+}
+
 /// `matches!(s, "a" | "b")`, each value once.
 fn one_of<'a>(s: &TokenStream, values: impl IntoIterator<Item = &'a str>) -> TokenStream {
     let mut seen = BTreeSet::new();
@@ -347,14 +368,17 @@ fn method_checks(spec: &Spec, root: &TypeDef, market: &Market, method: &MethodDe
 fn amount_checks(market: &Market, method: &MethodDef) -> TokenStream {
     let fast = fast();
     let mut seen = BTreeSet::new();
-    let precisions: Vec<TokenStream> = market
+    let precisions: Vec<(&str, TokenStream)> = market
         .def
         .currencies
         .iter()
         .filter(|c| seen.insert(c.code.as_str()))
         .map(|c| {
             let (code, places) = (c.code.as_str(), c.decimals.value as usize);
-            quote!(#code => { if amount.scale() > #places { return false; } })
+            (
+                code,
+                quote!({ if amount.scale() > #places { return false; } }),
+            )
         })
         .collect();
     let bound = |limits: &payermax_spec::model::AmountLimits| {
@@ -393,13 +417,14 @@ fn amount_checks(market: &Market, method: &MethodDef) -> TokenStream {
         .collect();
     let org_limits = (!orgs.is_empty()).then(|| quote!(match target_org { #(#orgs)* _ => {} }));
     let currency = method.currency.as_str();
+    let precisions = dispatch(&quote!(currency), &precisions, &quote!({}));
     quote! {
         if let (::std::option::Option::Some(amount), ::std::option::Option::Some(currency)) = (amount, currency) {
             // Amounts too long for the interpreter's decimal type make it skip these rules:
             // leave such rare requests to it.
             if let ::std::option::Option::Some(amount) = #fast::Decimal::parse(amount) {
                 if amount.digits() > 18 { return false; }
-                match currency { #(#precisions)* _ => {} }
+                #precisions
                 if currency == #currency {
                     #own
                     #org_limits
@@ -466,52 +491,54 @@ fn market_block(spec: &Spec, root: &TypeDef, market: &Market) -> TokenStream {
             types.push(m.method_type.as_str());
         }
     }
-    let arms = types.iter().map(|t| {
-        let candidates: Vec<usize> = methods
-            .iter()
-            .enumerate()
-            .filter(|(_, m)| m.method_type.value == *t)
-            .map(|(i, _)| i)
-            .collect();
-        let first = candidates.first().copied().unwrap_or_default();
-        // Each organisation goes to the first candidate that lists it.
-        let mut seen = BTreeSet::new();
-        let by_org: Vec<TokenStream> = candidates
-            .iter()
-            .filter(|&&i| i != first)
-            .flat_map(|&i| {
-                methods
-                    .get(i)
-                    .and_then(|m| m.target_org.as_ref())
-                    .map(|t| t.values.iter().map(move |v| (i, v.as_str())))
-                    .into_iter()
-                    .flatten()
-            })
-            .filter(|(_, org)| {
-                // Organisations the first candidate lists stay with it.
-                let first_lists = methods
-                    .get(first)
-                    .and_then(|m| m.target_org.as_ref())
-                    .is_some_and(|t| t.values.iter().any(|v| v.value == *org));
-                !first_lists && seen.insert(*org)
-            })
-            .map(|(i, org)| quote!(::std::option::Option::Some(#org) => #i,))
-            .collect();
-        if by_org.is_empty() {
-            quote!(#t => #first,)
-        } else {
-            quote!(#t => match target_org { #(#by_org)* _ => #first },)
-        }
-    });
+    let arms: Vec<(&str, TokenStream)> = types
+        .iter()
+        .map(|t| {
+            let candidates: Vec<usize> = methods
+                .iter()
+                .enumerate()
+                .filter(|(_, m)| m.method_type.value == *t)
+                .map(|(i, _)| i)
+                .collect();
+            let first = candidates.first().copied().unwrap_or_default();
+            // Each organisation goes to the first candidate that lists it.
+            let mut seen = BTreeSet::new();
+            let by_org: Vec<TokenStream> = candidates
+                .iter()
+                .filter(|&&i| i != first)
+                .flat_map(|&i| {
+                    methods
+                        .get(i)
+                        .and_then(|m| m.target_org.as_ref())
+                        .map(|t| t.values.iter().map(move |v| (i, v.as_str())))
+                        .into_iter()
+                        .flatten()
+                })
+                .filter(|(_, org)| {
+                    // Organisations the first candidate lists stay with it.
+                    let first_lists = methods
+                        .get(first)
+                        .and_then(|m| m.target_org.as_ref())
+                        .is_some_and(|t| t.values.iter().any(|v| v.value == *org));
+                    !first_lists && seen.insert(*org)
+                })
+                .map(|(i, org)| quote!(::std::option::Option::Some(#org) => #i,))
+                .collect();
+            let body = if by_org.is_empty() {
+                quote!(#first)
+            } else {
+                quote!(match target_org { #(#by_org)* _ => #first })
+            };
+            (*t, body)
+        })
+        .collect();
+    let index = dispatch(&quote!(method_type), &arms, &quote!(return false));
     let blocks = methods.iter().enumerate().map(|(i, m)| {
         let checks = method_checks(spec, root, market, m);
         quote!(#i => #checks,)
     });
     quote! {{
-        let index: usize = match method_type {
-            #(#arms)*
-            _ => return false,
-        };
+        let index: usize = #index;
         match index { #(#blocks)* _ => true }
     }}
 }
@@ -539,11 +566,12 @@ fn method_body(spec: &Spec, root: &TypeDef) -> TokenStream {
         let block = market_block(spec, root, r);
         quote!(::std::option::Option::Some(#name) => { #reach return #block; })
     });
-    let countries = spec.countries.iter().map(|c| {
-        let code = c.key();
-        let block = market_block(spec, root, c);
-        quote!(#code => #block,)
-    });
+    let countries: Vec<(&str, TokenStream)> = spec
+        .countries
+        .iter()
+        .map(|c| (c.key(), market_block(spec, root, c)))
+        .collect();
+    let countries = dispatch(&quote!(country), &countries, &quote!(true));
     quote! {
         let (::std::option::Option::Some(country), ::std::option::Option::Some(method_type)) = (#country, #method_type) else {
             return true;
@@ -556,10 +584,7 @@ fn method_body(spec: &Spec, root: &TypeDef) -> TokenStream {
             #(#rails)*
             _ => {}
         }
-        match country {
-            #(#countries)*
-            _ => true,
-        }
+        #countries
     }
 }
 

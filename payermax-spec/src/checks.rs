@@ -424,31 +424,38 @@ fn mod97_step(acc: u32, b: u8) -> u32 {
     }
 }
 
-/// The rearranged IBAN (`bban` then the first four characters, upper-case alphanumeric) mod 97.
+/// The rearranged IBAN (`bban` then the first four characters) mod 97, `None` when a character
+/// is not an upper-case letter or a digit: the charset check and the remainder in one pass.
 /// Digits accumulate in a `u64` and are reduced only when the next character could overflow
 /// it: a few reductions per IBAN instead of one per character.
-fn iban_mod97(bban: &[u8], head: [u8; 4]) -> u64 {
-    const LIMIT: u64 = 1_000_000_000_000_000; // acc · 100 + 35 stays below 2^64
+fn iban_mod97(bban: &[u8], head: [u8; 4]) -> Option<u64> {
+    const LIMIT: u64 = 1_000_000_000_000_000; // acc · 100 + 265 stays below 2^64
     let mut acc: u64 = 0;
-    for &b in bban.iter().chain(&head) {
+    let mut ok = true;
+    let mut step = |b: u8| {
+        let (digit, letter) = (b.wrapping_sub(b'0'), b.wrapping_sub(b'A'));
         if acc >= LIMIT {
             acc %= 97;
         }
-        acc = if b.is_ascii_digit() {
-            acc * 10 + u64::from(b - b'0')
+        if digit < 10 {
+            acc = acc * 10 + u64::from(digit);
         } else {
-            acc * 100 + u64::from(b.wrapping_sub(b'A')) + 10
-        };
-    }
-    acc % 97
+            ok &= letter < 26;
+            acc = acc * 100 + u64::from(letter) + 10;
+        }
+    };
+    bban.iter().for_each(|&b| step(b));
+    head.into_iter().for_each(&mut step);
+    ok.then_some(acc % 97)
 }
 
 fn check_iban(bytes: &[u8]) -> Result<(), CheckFailure> {
     const CHECK: NamedCheck = NamedCheck::Iban;
-    require_charset(bytes, CHECK, is_upper_alnum)?;
     let [c1, c2, d1, d2, bban @ ..] = bytes else {
+        require_charset(bytes, CHECK, is_upper_alnum)?;
         return Err(CheckFailure::Length(CHECK));
     };
+    let remainder = iban_mod97(bban, [*c1, *c2, *d1, *d2]).ok_or(CheckFailure::Charset(CHECK))?;
     let expected = iban_length([*c1, *c2]).ok_or(CheckFailure::UnknownCountry)?;
     if bytes.len() != expected {
         return Err(CheckFailure::Length(CHECK));
@@ -459,7 +466,7 @@ fn check_iban(bytes: &[u8]) -> Result<(), CheckFailure> {
     // ISO 7064 MOD 97-10 check digits are 02–98; 00, 01 and 99 alias 97, 98 and 02.
     let check_digits = (d1 - b'0') * 10 + (d2 - b'0');
     let in_range = (2..=98).contains(&check_digits);
-    if in_range && iban_mod97(bban, [*c1, *c2, *d1, *d2]) == 1 {
+    if in_range && remainder == 1 {
         Ok(())
     } else {
         Err(CheckFailure::CheckDigit(CHECK))
@@ -635,8 +642,10 @@ mod tests {
                 .iter()
                 .chain(&head)
                 .fold(0, |acc, &b| mod97_step(acc, b));
-            assert_eq!(iban_mod97(bban, head), u64::from(slow));
+            assert_eq!(iban_mod97(bban, head), Some(u64::from(slow)));
         }
+        assert_eq!(iban_mod97(b"1234a", *b"GB82"), None);
+        assert_eq!(iban_mod97(b"1234", *b"GB8 "), None);
     }
 
     /// The identifier's short noun used in failure messages.

@@ -96,6 +96,38 @@ pub fn min_chars(s: &str, min: usize) -> bool {
     s.len() >= min && (s.len() >= min.saturating_mul(4) || s.chars().count() >= min)
 }
 
+/// The first 16 bytes of `s`, little-endian, zero-padded: with the length, a key that generated
+/// code matches on as an integer.
+#[inline]
+pub fn pack16(s: &str) -> u128 {
+    let bytes = s.as_bytes();
+    let (lo, hi) = bytes.split_at(bytes.len().min(8));
+    u128::from(pack8(lo)) | u128::from(pack8(hi.get(..hi.len().min(8)).unwrap_or_default())) << 64
+}
+
+/// Up to 8 bytes, little-endian, zero-padded, with at most two loads: for 2–7 bytes, the first
+/// and the last 2 or 4 bytes, which overlap on equal bytes.
+#[inline]
+fn pack8(b: &[u8]) -> u64 {
+    let first = |n: usize| b.get(..n).unwrap_or_default();
+    let last = |n: usize| b.get(b.len().saturating_sub(n)..).unwrap_or_default();
+    let le = |s: &[u8]| s.iter().rev().fold(0u64, |acc, &x| acc << 8 | u64::from(x));
+    match b.len() {
+        0 => 0,
+        1 => le(b),
+        8.. => first(8).try_into().map_or(0, u64::from_le_bytes),
+        n @ 2..4 => {
+            let (a, z) = (le(first(2)), le(last(2)));
+            a | z << (8 * (n - 2))
+        }
+        n => {
+            let word = |s: &[u8]| s.try_into().map_or(0, u32::from_le_bytes);
+            let (a, z) = (u64::from(word(first(4))), u64::from(word(last(4))));
+            a | z << (8 * (n - 4))
+        }
+    }
+}
+
 /// A decimal string's digits before and after the dot, as written.
 #[derive(Debug, Clone, Copy)]
 pub struct Decimal<'a> {
@@ -278,6 +310,18 @@ mod tests {
         check::<ALNUM>(&inputs);
         check::<DIGITS>(&inputs);
         check::<NAME>(&inputs);
+    }
+
+    #[test]
+    fn pack16_is_the_zero_padded_bytes() {
+        let long = "REALTIME_PAYMENT_AND_MORE";
+        for n in 0..=long.len() {
+            let s = &long[..n];
+            let mut buf = [0u8; 16];
+            let k = n.min(16);
+            buf[..k].copy_from_slice(&s.as_bytes()[..k]);
+            assert_eq!(pack16(s), u128::from_le_bytes(buf), "{s:?}");
+        }
     }
 
     #[test]
