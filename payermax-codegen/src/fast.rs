@@ -27,7 +27,7 @@ fn fast() -> TokenStream {
 }
 
 /// The name of the generated per-type walk.
-fn walk_fn() -> proc_macro2::Ident {
+pub fn walk_fn() -> proc_macro2::Ident {
     format_ident!("__payermax_fields_ok")
 }
 
@@ -119,6 +119,13 @@ fn pattern_match(s: &TokenStream, p: &str) -> TokenStream {
             PATTERN.as_ref().is_none_or(|p| p.is_match(#s))
         }},
     }
+}
+
+/// Whether type `ty` gets a generated walk.
+pub fn has_walk(spec: &Spec, ty: &TypeDef) -> bool {
+    request_types(spec)
+        .iter()
+        .any(|t| t.name.value == ty.name.value)
 }
 
 /// Types reachable from the endpoints' request types: the ones that get a walk.

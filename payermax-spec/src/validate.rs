@@ -43,9 +43,9 @@ pub struct Violation {
 }
 
 impl Violation {
-    fn new(path: &str, code: &'static str, message: String) -> Self {
+    fn new(path: impl Into<String>, code: &'static str, message: String) -> Self {
         Violation {
-            path: path.to_owned(),
+            path: path.into(),
             code,
             params: Vec::new(),
             message,
@@ -222,14 +222,20 @@ impl PathBuf<'_> {
     }
 
     fn render(&self, last: Seg<'_>) -> String {
-        let mut s = String::new();
-        for p in self.parts.iter().chain(std::iter::once(&last)) {
+        use std::fmt::Write as _;
+        let parts = || self.parts.iter().chain(std::iter::once(&last));
+        // One allocation: names, dots, and room for a few list indices.
+        let len: usize = parts()
+            .map(|p| p.name.len() + 1 + p.index.map_or(0, |_| 8))
+            .sum();
+        let mut s = String::with_capacity(len);
+        for p in parts() {
             if !s.is_empty() {
                 s.push('.');
             }
             s.push_str(p.name);
             if let Some(i) = p.index {
-                s.push_str(&format!("[{i}]"));
+                let _ = write!(s, "[{i}]");
             }
         }
         s
@@ -271,8 +277,37 @@ impl<'v> Keys<'v> {
     }
 }
 
+/// One exactly sized `String` from `&str` pieces: messages are built for every violation, and
+/// `format!` costs several times more.
+macro_rules! cat {
+    // A `match` keeps the pieces' temporaries (number buffers) alive while they are copied.
+    ($($part:expr),+ $(,)?) => {
+        match [$(<str as AsRef<str>>::as_ref($part)),+] {
+            parts => {
+                let mut s = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+                for p in parts {
+                    s.push_str(p);
+                }
+                s
+            }
+        }
+    };
+}
+
 /// "BR REALTIME_PAYMENT (pix)", formatted only when a message needs it.
 struct What<'a>(&'a Market, &'a MethodDef);
+
+impl What<'_> {
+    /// "{prefix}BR REALTIME_PAYMENT (pix){suffix}".
+    fn around(&self, prefix: &str, suffix: &str) -> String {
+        let (key, ty, id) = (
+            self.0.key(),
+            self.1.method_type.as_str(),
+            self.1.id.as_str(),
+        );
+        cat!(prefix, key, " ", ty, " (", id, ")", suffix)
+    }
+}
 
 impl fmt::Display for What<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -418,13 +453,23 @@ impl Spec {
         let (Some(def), Some(plans)) = (self.api.types.get(ty), self.plan.fields.get(ty)) else {
             return;
         };
-        for (field, plan) in def.fields.iter().zip(plans) {
-            let v = obj.get(field.name.as_str());
+        // A generated type that says it passes has nothing to report in this subtree.
+        if obj.fields_ok_as(&def.name, mode == Mode::Payout) == Some(true) {
+            return;
+        }
+        // A generated struct of this very type is read by position, JSON by name.
+        let indexed = obj.type_name() == Some(def.name.as_str());
+        for (i, (field, plan)) in def.fields.iter().zip(plans).enumerate() {
+            let v = if indexed {
+                obj.field_at(i)
+            } else {
+                obj.get(field.name.as_str())
+            };
             let name = Seg::field(&field.name);
             if v.is_absent() {
                 if field.required && mode == Mode::Payout {
                     out.push(Violation::new(
-                        &path.render(name),
+                        path.render(name),
                         "required",
                         "is required".into(),
                     ));
@@ -434,7 +479,7 @@ impl Spec {
             if field.list {
                 let Node::List(items) = v else {
                     out.push(Violation::new(
-                        &path.render(name),
+                        path.render(name),
                         "type",
                         "must be an array".into(),
                     ));
@@ -473,7 +518,7 @@ impl Spec {
                     path.parts.pop();
                 } else {
                     out.push(Violation::new(
-                        &path.render(name),
+                        path.render(name),
                         "type",
                         "must be an object".into(),
                     ));
@@ -483,7 +528,7 @@ impl Spec {
             Kind::Integer => {
                 if !matches!(v, Node::Int(_)) {
                     out.push(Violation::new(
-                        &path.render(name),
+                        path.render(name),
                         "type",
                         "must be an integer".into(),
                     ));
@@ -494,7 +539,7 @@ impl Spec {
         }
         let Node::Str(s) = v else {
             out.push(Violation::new(
-                &path.render(name),
+                path.render(name),
                 "type",
                 "must be a string".into(),
             ));
@@ -503,9 +548,9 @@ impl Spec {
         if kind == Kind::Amount && !is_decimal(s) {
             out.push(
                 Violation::new(
-                    &path.render(name),
+                    path.render(name),
                     "amount_format",
-                    format!("`{s}` is not a decimal amount such as 10 or 10.50"),
+                    cat!("`", s, "` is not a decimal amount such as 10 or 10.50"),
                 )
                 .param("value", s),
             );
@@ -518,23 +563,23 @@ impl Spec {
                 let allowed: Vec<&str> = e.values.iter().map(|x| x.value.as_str()).collect();
                 out.push(
                     Violation::new(
-                        &path.render(name),
+                        path.render(name),
                         "enum",
-                        format!("`{s}` is not one of: {}", allowed.join(", ")),
+                        cat!("`", s, "` is not one of: ", &allowed.join(", ")),
                     )
                     .param("allowed", allowed.join(",")),
                 );
             }
         }
         let bounds = (field.min_len.as_ref(), field.max_len.as_ref());
-        length_rules(s, bounds, &|| path.render(name), &String::new, out);
+        length_rules(s, bounds, &|| path.render(name), None, out);
         if let Some(p) = &field.pattern {
             if plan.pattern.as_ref().is_some_and(|re| !re.is_match(s)) {
                 out.push(
                     Violation::new(
-                        &path.render(name),
+                        path.render(name),
                         "pattern",
-                        format!("does not match `{}`", p.value),
+                        cat!("does not match `", &p.value, "`"),
                     )
                     .param("pattern", p.value.clone()),
                 );
@@ -630,7 +675,7 @@ impl Spec {
                     out.push(Violation::new(
                         "payeeInfo.targetOrg",
                         "required",
-                        format!("is required for {what}"),
+                        what.around("is required for ", ""),
                     ));
                 }
                 Some(org)
@@ -641,7 +686,7 @@ impl Spec {
                         Violation::new(
                             "payeeInfo.targetOrg",
                             "enum",
-                            format!("`{org}` is not one of: {}", allowed.join(", ")),
+                            cat!("`", org, "` is not one of: ", &allowed.join(", ")),
                         )
                         .param("allowed", allowed.join(",")),
                     );
@@ -679,7 +724,7 @@ impl Spec {
                     out.push(Violation::new(
                         path,
                         "required",
-                        format!("is required for {what}"),
+                        what.around("is required for ", ""),
                     ));
                 }
                 continue;
@@ -688,13 +733,7 @@ impl Spec {
                 continue;
             };
             let bounds = (rule.min_len.as_ref(), rule.max_len.as_ref());
-            length_rules(
-                s,
-                bounds,
-                &|| path.to_owned(),
-                &|| format!(" for {what}"),
-                out,
-            );
+            length_rules(s, bounds, &|| path.to_owned(), Some(&what), out);
             if let Some(p) = &rule.pattern {
                 if self
                     .patterns
@@ -705,7 +744,7 @@ impl Spec {
                         Violation::new(
                             path,
                             "pattern",
-                            format!("does not match `{}` for {what}", p.value),
+                            what.around(&cat!("does not match `", &p.value, "` for "), ""),
                         )
                         .param("pattern", p.value.clone()),
                     );
@@ -718,7 +757,7 @@ impl Spec {
                         Violation::new(
                             path,
                             "enum",
-                            format!("`{s}` is not one of: {}", allowed.join(", ")),
+                            cat!("`", s, "` is not one of: ", &allowed.join(", ")),
                         )
                         .param("allowed", allowed.join(",")),
                     );
@@ -760,7 +799,14 @@ impl Spec {
                     Violation::new(
                         "trade.amount",
                         "amount_precision",
-                        format!("has {scale} decimal places; {currency} allows {places}"),
+                        cat!(
+                            "has ",
+                            itoa::Buffer::new().format(scale),
+                            " decimal places; ",
+                            currency,
+                            " allows ",
+                            itoa::Buffer::new().format(places),
+                        ),
                     )
                     .param("decimals", places.to_string())
                     .param("currency", currency),
@@ -781,7 +827,17 @@ impl Spec {
                         Violation::new(
                             "trade.amount",
                             "amount_min",
-                            format!("{amount} is below the minimum {min} {currency} for {what}"),
+                            what.around(
+                                &cat!(
+                                    amount,
+                                    " is below the minimum ",
+                                    &min.to_string(),
+                                    " ",
+                                    currency,
+                                    " for "
+                                ),
+                                "",
+                            ),
                         )
                         .param("min", min.to_string()),
                     );
@@ -793,7 +849,17 @@ impl Spec {
                         Violation::new(
                             "trade.amount",
                             "amount_max",
-                            format!("{amount} is above the maximum {max} {currency} for {what}"),
+                            what.around(
+                                &cat!(
+                                    amount,
+                                    " is above the maximum ",
+                                    &max.to_string(),
+                                    " ",
+                                    currency,
+                                    " for "
+                                ),
+                                "",
+                            ),
                         )
                         .param("max", max.to_string()),
                     );
@@ -803,37 +869,56 @@ impl Spec {
     }
 }
 
-/// The `min_len`/`max_len` rules of an API field or a country rule. `path` and `context` (the
-/// message's end, such as " for BR REALTIME_PAYMENT (pix)") are only built for a violation.
+/// The `min_len`/`max_len` rules of an API field or a country rule (`context`: the method, for
+/// a message ending " for BR REALTIME_PAYMENT (pix)"). `path` is only rendered for a violation.
 fn length_rules(
     s: &str,
     (min, max): (Option<&Sp<u32>>, Option<&Sp<u32>>),
     path: &dyn Fn() -> String,
-    context: &dyn Fn() -> String,
+    context: Option<&What<'_>>,
     out: &mut Vec<Violation>,
 ) {
     let len = || s.chars().count();
     // A string has at most as many characters as bytes: count only when that can matter.
     if let Some(max) = max {
         if s.len() > max.value as usize && len() > max.value as usize {
-            let message = format!(
-                "length {} is greater than {}{}",
-                len(),
-                max.value,
-                context()
+            let message = with_context(
+                cat!(
+                    "length ",
+                    itoa::Buffer::new().format(len()),
+                    " is greater than ",
+                    itoa::Buffer::new().format(max.value),
+                ),
+                context,
             );
             out.push(
-                Violation::new(&path(), "max_length", message).param("max", max.value.to_string()),
+                Violation::new(path(), "max_length", message).param("max", max.value.to_string()),
             );
         }
     }
     if let Some(min) = min {
         if len() < min.value as usize {
-            let message = format!("length {} is less than {}{}", len(), min.value, context());
+            let message = with_context(
+                cat!(
+                    "length ",
+                    itoa::Buffer::new().format(len()),
+                    " is less than ",
+                    itoa::Buffer::new().format(min.value),
+                ),
+                context,
+            );
             out.push(
-                Violation::new(&path(), "min_length", message).param("min", min.value.to_string()),
+                Violation::new(path(), "min_length", message).param("min", min.value.to_string()),
             );
         }
+    }
+}
+
+/// `message`, then " for BR REALTIME_PAYMENT (pix)" when there is a method.
+fn with_context(message: String, context: Option<&What<'_>>) -> String {
+    match context {
+        Some(what) => what.around(&cat!(&message, " for "), ""),
+        None => message,
     }
 }
 
@@ -855,5 +940,47 @@ pub fn is_decimal(s: &str) -> bool {
     match dot {
         None => !bytes.is_empty(),
         Some(i) => i > 0 && i + 1 < bytes.len(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::*;
+
+    #[test]
+    fn length_messages_name_the_method_when_there_is_one() {
+        let spec = crate::builtin().unwrap();
+        let market = spec.country("BR").unwrap();
+        let method = &market.def.methods[0];
+        let what = What(market, method);
+        let (min, max) = (Sp::unplaced(4), Sp::unplaced(2));
+        let mut out = Vec::new();
+        let path = || "payeeInfo.accountInfo.accountNo".to_owned();
+        length_rules(
+            "abc",
+            (Some(&min), Some(&max)),
+            &path,
+            Some(&what),
+            &mut out,
+        );
+        length_rules("é", (Some(&min), None), &path, None, &mut out);
+        let messages: Vec<&str> = out.iter().map(|v| v.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "length 3 is greater than 2 for BR REALTIME_PAYMENT (pix)",
+                "length 3 is less than 4 for BR REALTIME_PAYMENT (pix)",
+                "length 1 is less than 4",
+            ]
+        );
+        assert_eq!(out[0].params, [("max", "2".to_owned())]);
+        assert_eq!(what.to_string(), "BR REALTIME_PAYMENT (pix)");
+    }
+
+    #[test]
+    fn cat_joins_its_pieces() {
+        let n = 42u32;
+        assert_eq!(cat!("a", "", itoa::Buffer::new().format(n), "b"), "a42b");
     }
 }
