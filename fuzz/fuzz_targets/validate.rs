@@ -4,8 +4,9 @@
 //!
 //! Oracles: nothing panics; reports are sorted by path; element validation reports a subset of
 //! the payout report and never `required`; the field report's verdict matches its failures; a
-//! typed `PaymentOrderPayRequest` read from the same JSON gets exactly the interpreter's report
-//! (generated validators and the interpreter must agree).
+//! typed `PaymentOrderPayRequest` read from the same JSON gets exactly the interpreter's report,
+//! and so does a typed `PaymentFieldValidationRequest` in element validation (the generated
+//! fast path answers for valid requests, the interpreter for the rest: they must agree).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -78,6 +79,26 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(
             typed_report, interpreted,
             "typed and interpreted reports differ for {json}"
+        );
+    }
+
+    if let Ok(typed) =
+        serde_json::from_value::<payermax::PaymentFieldValidationRequest>(json.clone())
+    {
+        let typed_report: Vec<_> = match typed.validate() {
+            Ok(()) => Vec::new(),
+            Err(e) => e
+                .violations
+                .into_iter()
+                .map(|v| (v.path, v.code, v.message))
+                .collect(),
+        };
+        // The typed request holds only its own fields: compare with what it serializes to.
+        let own = serde_json::to_value(&typed).expect("a typed request serializes");
+        let interpreted: Vec<_> = spec.validate_sent_fields(&own).iter().map(key).collect();
+        assert_eq!(
+            typed_report, interpreted,
+            "typed and interpreted element validation differ for {own}"
         );
     }
 });
