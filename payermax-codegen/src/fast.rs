@@ -2,11 +2,16 @@
 //!
 //! For each request type, a function that reads the typed fields directly (no name lookups,
 //! no dynamic dispatch) and answers whether the rule interpreter would report nothing, with
-//! the spec's rules compiled into the code: lengths and patterns as byte loops, enums and
-//! country/method selection as `match`es on string literals, amount limits as decimal string
+//! the spec's rules compiled into the code: lengths and patterns as byte loops or `match`es,
+//! country/method selection as `match`es on packed integers, amount limits as decimal string
 //! comparisons. `validate()` returns `Ok(())` at once when it says so, and runs the
 //! interpreter otherwise, so every report still comes from the interpreter and reads the same
-//! whatever validated it.
+//! whatever validated it. The per-type walks also let the interpreter skip subtrees that pass
+//! (`Doc::fields_ok_as`).
+//!
+//! The country and method rules are one generic function, `__payermax_method_ok`, over a small
+//! generated trait that reads each rule's field of a request by number: the payout and the
+//! element-validation requests share it.
 //!
 //! Soundness rule: a check may only answer `true` where the interpreter reports no violation.
 //! Where a case is rare and costly to mirror exactly, it answers `false` (the interpreter then
@@ -294,11 +299,66 @@ fn path_val(spec: &Spec, root: &TypeDef, path: &str) -> PathVal {
     }
 }
 
-/// `Option<&str>` of a selecting field (`None` unless it is a non-empty string).
-fn key(spec: &Spec, root: &TypeDef, path: &str) -> TokenStream {
-    match path_val(spec, root, path) {
-        PathVal::Str(e) => e,
-        _ => quote!(::std::option::Option::<&str>::None),
+/// The fields that select a method and its amount rules, as the interpreter's `Keys::read`.
+const KEYS: [&str; 7] = [
+    "country",
+    "clearingRail",
+    "payeeInfo.paymentMethodType",
+    "payeeInfo.targetOrg",
+    "payeeInfo.payeeType",
+    "trade.amount",
+    "trade.currency",
+];
+
+/// Every path the method rules read (the keys, then each rule's field), numbered: the generated
+/// `__PayermaxRuleFields` trait reads field number `i` of a request.
+struct Paths(Vec<String>);
+
+impl Paths {
+    fn new(spec: &Spec) -> Paths {
+        let mut paths: Vec<String> = KEYS.iter().map(|k| (*k).to_owned()).collect();
+        let rules = spec.countries.iter().chain(&spec.rails);
+        for rule in rules.flat_map(|m| &m.def.methods).flat_map(|m| &m.rules) {
+            if !paths.contains(&rule.field.value) {
+                paths.push(rule.field.value.clone());
+            }
+        }
+        Paths(paths)
+    }
+
+    /// `req.__payermax_field(i)` for `path`.
+    fn read(&self, path: &str) -> TokenStream {
+        let i = self.0.iter().position(|p| p == path).unwrap_or(usize::MAX);
+        quote!(req.__payermax_field(#i))
+    }
+
+    /// `impl __PayermaxRuleFields for #root`: each path as a `fast::Field`.
+    fn impl_for(&self, spec: &Spec, root: &TypeDef) -> TokenStream {
+        let fast = fast();
+        let name = camel(&root.name);
+        let arms = self.0.iter().enumerate().map(|(i, path)| {
+            let read = match path_val(spec, root, path) {
+                PathVal::Absent => quote!(#fast::Field::Absent),
+                PathVal::Str(e) => quote!(match #e {
+                    ::std::option::Option::Some(s) => #fast::Field::Str(s),
+                    ::std::option::Option::None => #fast::Field::Absent,
+                }),
+                PathVal::Obj(e) => quote!(#fast::Field::present(
+                    #e.is_some_and(|o| ::payermax::__private::spec::doc::Doc::any_present(o))
+                )),
+                PathVal::Other(e) => quote!(#fast::Field::present(#e)),
+            };
+            quote!(#i => #read,)
+        });
+        quote! {
+            impl __PayermaxRuleFields for #name {
+                // Always inlined: every call has a constant index, so the `match` folds away.
+                #[inline(always)]
+                fn __payermax_field(&self, index: usize) -> #fast::Field<'_> {
+                    match index { #(#arms)* _ => #fast::Field::Absent }
+                }
+            }
+        }
     }
 }
 
@@ -334,7 +394,7 @@ fn one_of<'a>(s: &TokenStream, values: impl IntoIterator<Item = &'a str>) -> Tok
 }
 
 /// The checks of one method: target org, payee type, amount, field rules.
-fn method_checks(spec: &Spec, root: &TypeDef, market: &Market, method: &MethodDef) -> TokenStream {
+fn method_checks(paths: &Paths, market: &Market, method: &MethodDef) -> TokenStream {
     let mut out = TokenStream::new();
     if let Some(org) = &method.target_org {
         let missing = if org.required == Some(true) {
@@ -366,7 +426,7 @@ fn method_checks(spec: &Spec, root: &TypeDef, market: &Market, method: &MethodDe
     }
     out.extend(amount_checks(market, method));
     for rule in &method.rules {
-        out.extend(rule_checks(spec, root, rule));
+        out.extend(rule_checks(paths, rule));
     }
     quote! {{ #out true }}
 }
@@ -442,7 +502,7 @@ fn amount_checks(market: &Market, method: &MethodDef) -> TokenStream {
 }
 
 /// One field rule of a method.
-fn rule_checks(spec: &Spec, root: &TypeDef, rule: &RuleDef) -> TokenStream {
+fn rule_checks(paths: &Paths, rule: &RuleDef) -> TokenStream {
     let missing = if rule.required == Some(true) {
         quote!(if payout {
             return false;
@@ -450,47 +510,38 @@ fn rule_checks(spec: &Spec, root: &TypeDef, rule: &RuleDef) -> TokenStream {
     } else {
         quote!()
     };
-    match path_val(spec, root, &rule.field) {
-        PathVal::Absent => missing,
-        PathVal::Other(present) => quote!(if !#present { #missing }),
-        PathVal::Obj(obj) => quote! {
-            if #obj.is_none_or(|o| !::payermax::__private::spec::doc::Doc::any_present(o)) { #missing }
-        },
-        PathVal::Str(read) => {
-            let s = quote!(s);
-            let bounds = (
-                rule.min_len.as_ref().map(|n| n.value),
-                rule.max_len.as_ref().map(|n| n.value),
-            );
-            let mut checks =
-                string_checks(&s, false, bounds, rule.pattern.as_ref().map(|p| p.as_str()));
-            if let Some(values) = &rule.one_of {
-                let ok = one_of(&s, values.iter().map(|v| v.as_str()));
-                checks.extend(quote!(if !#ok { return false; }));
-            }
-            if let Some(check) = rule
-                .check
-                .as_ref()
-                .and_then(|c| payermax_spec::checks::NamedCheck::from_name(c))
-            {
-                let fast = fast();
-                let variant = format_ident!("{check:?}");
-                checks.extend(
-                    quote!(if #fast::NamedCheck::#variant.check(s).is_err() { return false; }),
-                );
-            }
-            quote! {
-                match #read {
-                    ::std::option::Option::Some(s) => { #checks }
-                    ::std::option::Option::None => { #missing }
-                }
-            }
+    let fast = fast();
+    let read = paths.read(&rule.field);
+    let s = quote!(s);
+    let bounds = (
+        rule.min_len.as_ref().map(|n| n.value),
+        rule.max_len.as_ref().map(|n| n.value),
+    );
+    let mut checks = string_checks(&s, false, bounds, rule.pattern.as_ref().map(|p| p.as_str()));
+    if let Some(values) = &rule.one_of {
+        let ok = one_of(&s, values.iter().map(|v| v.as_str()));
+        checks.extend(quote!(if !#ok { return false; }));
+    }
+    if let Some(check) = rule
+        .check
+        .as_ref()
+        .and_then(|c| payermax_spec::checks::NamedCheck::from_name(c))
+    {
+        let variant = format_ident!("{check:?}");
+        checks.extend(quote!(if #fast::NamedCheck::#variant.check(s).is_err() { return false; }));
+    }
+    // An object or a list that is there has no string rules to check (the interpreter skips it).
+    quote! {
+        match #read {
+            #fast::Field::Str(s) => { #checks }
+            #fast::Field::Present => {}
+            #fast::Field::Absent => { #missing }
         }
     }
 }
 
 /// A market's block: picks the method as the interpreter's `select_by` does, then checks it.
-fn market_block(spec: &Spec, root: &TypeDef, market: &Market) -> TokenStream {
+fn market_block(paths: &Paths, market: &Market) -> TokenStream {
     let methods = &market.def.methods;
     let mut types: Vec<&str> = Vec::new();
     for m in methods {
@@ -541,7 +592,7 @@ fn market_block(spec: &Spec, root: &TypeDef, market: &Market) -> TokenStream {
         .collect();
     let index = dispatch(&quote!(method_type), &arms, &quote!(return false));
     let blocks = methods.iter().enumerate().map(|(i, m)| {
-        let checks = method_checks(spec, root, market, m);
+        let checks = method_checks(paths, market, m);
         quote!(#i => #checks,)
     });
     quote! {{
@@ -551,8 +602,11 @@ fn market_block(spec: &Spec, root: &TypeDef, market: &Market) -> TokenStream {
 }
 
 /// The country/rail method rules, as the interpreter's `select_by` + `method_rules`.
-fn method_body(spec: &Spec, root: &TypeDef) -> TokenStream {
-    let k = |p: &str| key(spec, root, p);
+fn method_body(spec: &Spec, paths: &Paths) -> TokenStream {
+    let k = |p: &str| {
+        let read = paths.read(p);
+        quote!(#read.text())
+    };
     let (country, rail, method_type) = (
         k("country"),
         k("clearingRail"),
@@ -570,13 +624,13 @@ fn method_body(spec: &Spec, root: &TypeDef) -> TokenStream {
             let ok = one_of(&quote!(country), list.iter().map(|c| c.as_str()));
             quote!(if !#ok { return false; })
         });
-        let block = market_block(spec, root, r);
+        let block = market_block(paths, r);
         quote!(::std::option::Option::Some(#name) => { #reach return #block; })
     });
     let countries: Vec<(&str, TokenStream)> = spec
         .countries
         .iter()
-        .map(|c| (c.key(), market_block(spec, root, c)))
+        .map(|c| (c.key(), market_block(paths, c)))
         .collect();
     let countries = dispatch(&quote!(country), &countries, &quote!(true));
     quote! {
@@ -610,6 +664,23 @@ pub fn fast_checks(spec: &Spec) -> TokenStream {
             }
         });
     }
+    let fast = fast();
+    let paths = Paths::new(spec);
+    let rules = method_body(spec, &paths);
+    out.extend(quote! {
+        /// The fields the method rules read, by number (generated; see `__payermax_method_ok`).
+        #[doc(hidden)]
+        #[allow(non_camel_case_types, dead_code)]
+        trait __PayermaxRuleFields {
+            fn __payermax_field(&self, index: usize) -> #fast::Field<'_>;
+        }
+        /// The country and method rules of the spec, as straight-line code, for the payout and
+        /// element-validation requests alike (`payout`: absent required fields count).
+        #[allow(dead_code, unused_variables, unreachable_code, clippy::all)]
+        fn __payermax_method_ok<T: __PayermaxRuleFields>(req: &T, payout: bool) -> bool {
+            #rules
+        }
+    });
     let payout_type = spec.payout_request_type();
     for ep in &spec.api.endpoints {
         let Some(t) = spec.type_def(&ep.request) else {
@@ -618,11 +689,10 @@ pub fn fast_checks(spec: &Spec) -> TokenStream {
         let name = camel(&t.name);
         let body = match ep.api_name.as_str() {
             PAYOUT_API => {
-                let rules = method_body(spec, t);
+                out.extend(paths.impl_for(spec, t));
                 quote! {
                     if !self.#walk(true) { return false; }
-                    let payout = true;
-                    #rules
+                    __payermax_method_ok(self, true)
                 }
             }
             FIELD_VALIDATION_API => {
@@ -632,11 +702,11 @@ pub fn fast_checks(spec: &Spec) -> TokenStream {
                 };
                 match walk_code {
                     Some(walk_code) => {
-                        let rules = method_body(spec, t);
+                        out.extend(paths.impl_for(spec, t));
                         quote! {
                             let payout = false;
                             #walk_code
-                            #rules
+                            __payermax_method_ok(self, false)
                         }
                     }
                     None => quote!(false),

@@ -128,6 +128,34 @@ fn pack8(b: &[u8]) -> u64 {
     }
 }
 
+/// A field a method rule reads, as the interpreter sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field<'a> {
+    /// Not sent, or an empty string, or an object with nothing in it.
+    Absent,
+    /// A non-empty string.
+    Str(&'a str),
+    /// Sent, and not a string (an object with something in it, a list, a number).
+    Present,
+}
+
+impl<'a> Field<'a> {
+    /// `Present` or `Absent`.
+    #[inline]
+    pub fn present(there: bool) -> Self {
+        if there { Field::Present } else { Field::Absent }
+    }
+
+    /// The string, if it is one.
+    #[inline]
+    pub fn text(self) -> Option<&'a str> {
+        match self {
+            Field::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
 /// A decimal string's digits before and after the dot, as written.
 #[derive(Debug, Clone, Copy)]
 pub struct Decimal<'a> {
