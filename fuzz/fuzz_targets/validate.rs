@@ -23,6 +23,20 @@ fn key(v: &Violation) -> (String, &'static str, String) {
     (v.path.clone(), v.code, v.message.clone())
 }
 
+/// A typed `validate()` result as (path, code, message) rows.
+fn typed_report(
+    result: Result<(), payermax_runtime::ValidationErrors>,
+) -> Vec<(String, &'static str, String)> {
+    match result {
+        Ok(()) => Vec::new(),
+        Err(e) => e
+            .violations
+            .into_iter()
+            .map(|v| (v.path, v.code, v.message))
+            .collect(),
+    }
+}
+
 fuzz_target!(|data: &[u8]| {
     let Ok(json) = serde_json::from_slice::<Value>(data) else {
         return;
@@ -67,14 +81,7 @@ fuzz_target!(|data: &[u8]| {
     );
 
     if let Ok(typed) = serde_json::from_value::<payermax::PaymentOrderPayRequest>(json.clone()) {
-        let typed_report: Vec<_> = match typed.validate() {
-            Ok(()) => Vec::new(),
-            Err(e) => e
-                .violations
-                .into_iter()
-                .map(|v| (v.path, v.code, v.message))
-                .collect(),
-        };
+        let typed_report = typed_report(typed.validate());
         let interpreted: Vec<_> = payout.iter().map(key).collect();
         assert_eq!(
             typed_report, interpreted,
@@ -85,14 +92,7 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(typed) =
         serde_json::from_value::<payermax::PaymentFieldValidationRequest>(json.clone())
     {
-        let typed_report: Vec<_> = match typed.validate() {
-            Ok(()) => Vec::new(),
-            Err(e) => e
-                .violations
-                .into_iter()
-                .map(|v| (v.path, v.code, v.message))
-                .collect(),
-        };
+        let typed_report = typed_report(typed.validate());
         // The typed request holds only its own fields: compare with what it serializes to.
         let own = serde_json::to_value(&typed).expect("a typed request serializes");
         let interpreted: Vec<_> = spec.validate_sent_fields(&own).iter().map(key).collect();

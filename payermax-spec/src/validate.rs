@@ -879,37 +879,22 @@ fn length_rules(
     out: &mut Vec<Violation>,
 ) {
     let len = || s.chars().count();
+    // (code, parameter, comparison word) of each rule, built only for a violation.
+    let mut violation = |code, param, word, bound: u32| {
+        let (mut a, mut b) = (itoa::Buffer::new(), itoa::Buffer::new());
+        let (len, bound) = (a.format(len()), b.format(bound));
+        let message = cat!("length ", len, " is ", word, " than ", bound);
+        out.push(Violation::new(path(), code, with_context(message, context)).param(param, bound));
+    };
     // A string has at most as many characters as bytes: count only when that can matter.
     if let Some(max) = max {
         if s.len() > max.value as usize && len() > max.value as usize {
-            let message = with_context(
-                cat!(
-                    "length ",
-                    itoa::Buffer::new().format(len()),
-                    " is greater than ",
-                    itoa::Buffer::new().format(max.value),
-                ),
-                context,
-            );
-            out.push(
-                Violation::new(path(), "max_length", message).param("max", max.value.to_string()),
-            );
+            violation("max_length", "max", "greater", max.value);
         }
     }
     if let Some(min) = min {
         if len() < min.value as usize {
-            let message = with_context(
-                cat!(
-                    "length ",
-                    itoa::Buffer::new().format(len()),
-                    " is less than ",
-                    itoa::Buffer::new().format(min.value),
-                ),
-                context,
-            );
-            out.push(
-                Violation::new(path(), "min_length", message).param("min", min.value.to_string()),
-            );
+            violation("min_length", "min", "less", min.value);
         }
     }
 }
@@ -924,23 +909,7 @@ fn with_context(message: String, context: Option<&What<'_>>) -> String {
 
 /// Digits, optionally a dot and more digits: the amount format PayerMax documents.
 pub fn is_decimal(s: &str) -> bool {
-    // One pass over the bytes: amounts are checked on every validation.
-    let bytes = s.as_bytes();
-    let mut dot = None;
-    for (i, &b) in bytes.iter().enumerate() {
-        if b == b'.' {
-            if dot.is_some() {
-                return false;
-            }
-            dot = Some(i);
-        } else if !b.is_ascii_digit() {
-            return false;
-        }
-    }
-    match dot {
-        None => !bytes.is_empty(),
-        Some(i) => i > 0 && i + 1 < bytes.len(),
-    }
+    crate::fast::Decimal::parse(s).is_some()
 }
 
 #[cfg(test)]
