@@ -25,7 +25,8 @@ pub enum Check {
 
 /// Runs the spec's rule interpreter on a typed request, read through its generated `Doc`
 /// impl (no serialization): generated validators and the interpreter that the sandbox and the
-/// CLI run on JSON give the same report by construction.
+/// CLI run on JSON give the same report by construction. `validate()` calls it only when its
+/// generated fast path (`__payermax_fast_valid`) finds something to report.
 pub fn validate(
     spec: &payermax_spec::Spec,
     check: Check,
