@@ -386,3 +386,61 @@ fn the_generator_makes_valid_and_invalid_requests() {
         "valid {valid}, invalid {invalid}"
     );
 }
+
+/// A typed request validated by a spec other than the one it was generated from (here the
+/// built-in spec with a shorter `accountNo`): the interpreter must not take the generated
+/// shortcuts, which carry the rules of the spec the types came from.
+#[test]
+fn another_spec_reads_typed_requests_by_name() {
+    fn copy(from: &std::path::Path, to: &std::path::Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            let target = to.join(entry.file_name());
+            if entry.file_type().unwrap().is_dir() {
+                copy(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), target).unwrap();
+            }
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    copy(std::path::Path::new("payermax-spec/spec"), dir.path());
+    let api = dir.path().join("api.yaml");
+    let text = std::fs::read_to_string(&api).unwrap();
+    let shorter = text.replacen(
+        "      - name: accountNo\n        type: string\n        required: true\n        max_len: 128",
+        "      - name: accountNo\n        type: string\n        required: true\n        max_len: 8",
+        1,
+    );
+    assert_ne!(shorter, text, "the accountNo rule moved in api.yaml");
+    std::fs::write(&api, shorter).unwrap();
+    let other = payermax::__private::spec::from_root_file(dir.path().join("payermax.yaml"))
+        .expect("the edited spec loads");
+    assert_ne!(
+        other.api_fingerprint(),
+        payermax::loaded_spec().api_fingerprint()
+    );
+
+    let payee: PayeeInfo = payee::br::Pix::builder()
+        .account_no("123456789012")
+        .build()
+        .into();
+    let trade = Trade::new(Amount::new("10.50").unwrap(), "BRL");
+    let request = PaymentOrderPayRequest::new("order_1", "BR", trade, payee);
+    assert!(
+        request.validate().is_ok(),
+        "valid for the spec it was generated from"
+    );
+    let json = serde_json::to_value(&request).unwrap();
+    let typed = messages(other.validate_payout(&request));
+    assert_eq!(typed, messages(other.validate_payout(&json)));
+    assert_eq!(
+        typed,
+        [(
+            "payeeInfo.accountInfo.accountNo".to_owned(),
+            "max_length",
+            "length 12 is greater than 8".to_owned()
+        )]
+    );
+}

@@ -7,7 +7,7 @@
 //! comparisons. `validate()` returns `Ok(())` at once when it says so, and runs the
 //! interpreter otherwise, so every report still comes from the interpreter and reads the same
 //! whatever validated it. The per-type walks also let the interpreter skip subtrees that pass
-//! (`Doc::fields_ok_as`).
+//! (`Doc::fields_ok`).
 //!
 //! The country and method rules are one generic function, `__payermax_method_ok`, over a small
 //! generated trait that reads each rule's field of a request by number: the payout and the
@@ -351,6 +351,7 @@ impl Paths {
             quote!(#i => #read,)
         });
         quote! {
+            #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
             impl __PayermaxRuleFields for #name {
                 // Always inlined: every call has a constant index, so the `match` folds away.
                 #[inline(always)]
@@ -390,7 +391,7 @@ fn one_of<'a>(s: &TokenStream, values: impl IntoIterator<Item = &'a str>) -> Tok
     if values.is_empty() {
         return quote!(false);
     }
-    quote!(matches!(#s, #(#values)|*))
+    quote!(::core::matches!(#s, #(#values)|*))
 }
 
 /// The checks of one method: target org, payee type, amount, field rules.
@@ -658,7 +659,7 @@ pub fn fast_checks(spec: &Spec) -> TokenStream {
         let body = walk_body(spec, t, t).unwrap_or_else(|| quote!(return false;));
         out.extend(quote! {
             impl #name {
-                #[allow(dead_code, unused_variables, clippy::all)]
+                #[allow(dead_code, unused_variables, clippy::all, clippy::pedantic, clippy::nursery)]
                 #[inline]
                 fn #walk(&self, payout: bool) -> bool { #body true }
             }
@@ -676,7 +677,7 @@ pub fn fast_checks(spec: &Spec) -> TokenStream {
         }
         /// The country and method rules of the spec, as straight-line code, for the payout and
         /// element-validation requests alike (`payout`: absent required fields count).
-        #[allow(dead_code, unused_variables, unreachable_code, clippy::all)]
+        #[allow(dead_code, unused_variables, unreachable_code, clippy::all, clippy::pedantic, clippy::nursery)]
         fn __payermax_method_ok<T: __PayermaxRuleFields>(req: &T, payout: bool) -> bool {
             #rules
         }
@@ -719,7 +720,7 @@ pub fn fast_checks(spec: &Spec) -> TokenStream {
                 /// Whether `validate()` would find nothing, answered by straight-line code
                 /// generated from the spec (not a stable API; `validate()` uses it).
                 #[doc(hidden)]
-                #[allow(unused_variables, unreachable_code, clippy::all)]
+                #[allow(unused_variables, unreachable_code, clippy::all, clippy::pedantic, clippy::nursery)]
                 pub fn __payermax_fast_valid(&self) -> bool { #body }
             }
         });

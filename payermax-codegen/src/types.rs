@@ -110,7 +110,7 @@ fn one_struct(spec: &Spec, ty: &TypeDef) -> TokenStream {
     });
     let default = defaultable(spec, ty, 0).then(|| quote!(Default,));
     let constructor = (!ty.direction.received()).then(|| constructor(ty));
-    let doc_impl = doc_impl(ty, crate::fast::has_walk(spec, ty));
+    let doc_impl = doc_impl(ty, spec.api_fingerprint(), crate::fast::has_walk(spec, ty));
     let non_exhaustive = ty.direction.received().then(|| quote!(#[non_exhaustive]));
     quote! {
         #[doc = #doc]
@@ -125,7 +125,7 @@ fn one_struct(spec: &Spec, ty: &TypeDef) -> TokenStream {
 
 /// How the rule interpreter reads the struct: a `match` on JSON names, no serialization; and,
 /// for request types, the generated checks that let it skip a subtree that passes.
-fn doc_impl(ty: &TypeDef, walk: bool) -> TokenStream {
+fn doc_impl(ty: &TypeDef, fingerprint: u64, walk: bool) -> TokenStream {
     let name = camel(&ty.name);
     let json: Vec<&str> = ty.fields.iter().map(|f| f.name.as_str()).collect();
     let ids: Vec<_> = ty.fields.iter().map(|f| snake(&f.name)).collect();
@@ -134,8 +134,8 @@ fn doc_impl(ty: &TypeDef, walk: bool) -> TokenStream {
     let fields_ok = walk.then(|| {
         let walk = crate::fast::walk_fn();
         quote! {
-            fn fields_ok_as(&self, type_name: &str, required: bool) -> ::std::option::Option<bool> {
-                (type_name == #type_name).then(|| self.#walk(required))
+            fn fields_ok(&self, required: bool) -> ::std::option::Option<bool> {
+                ::std::option::Option::Some(self.#walk(required))
             }
         }
     });
@@ -150,8 +150,8 @@ fn doc_impl(ty: &TypeDef, walk: bool) -> TokenStream {
             fn any_present(&self) -> bool {
                 false #(|| !::payermax::__private::spec::doc::ToNode::node(&self.#ids).is_absent())*
             }
-            fn type_name(&self) -> ::std::option::Option<&str> {
-                ::std::option::Option::Some(#type_name)
+            fn generated_as(&self) -> ::std::option::Option<(u64, &str)> {
+                ::std::option::Option::Some((#fingerprint, #type_name))
             }
             fn field_at(&self, index: usize) -> ::payermax::__private::spec::doc::Node<'_> {
                 match index {

@@ -49,23 +49,24 @@ pub trait Doc {
     fn is_object(&self) -> bool {
         true
     }
-    /// The spec type this object is an instance of, when it is a generated type (`None` for
-    /// JSON): then [`Doc::field_at`] reads its fields by position.
-    fn type_name(&self) -> Option<&str> {
+    /// For a type `generate!()` emitted: the fingerprint of the API rules it was generated
+    /// from ([`crate::Spec::api_fingerprint`]) and its type name (`None` for JSON). When both
+    /// match what the interpreter walks, it reads the fields with [`Doc::field_at`] and asks
+    /// [`Doc::fields_ok`] first.
+    fn generated_as(&self) -> Option<(u64, &str)> {
         None
     }
-    /// Field number `index` of the type [`Doc::type_name`] names, in declaration order (a jump
-    /// table, where [`Doc::get`] compares names); `Absent` past the end.
+    /// Field number `index` of the type, in declaration order (a jump table, where
+    /// [`Doc::get`] compares names); `Absent` past the end.
     fn field_at(&self, index: usize) -> Node<'_> {
         let _ = index;
         Node::Absent
     }
-    /// Whether the object passes the API-wide field rules of type `type_name` (with `required`:
-    /// absent required fields count), answered by something faster than the interpreter:
-    /// generated types answer with their generated checks, and the interpreter then skips a
-    /// subtree that passes. `None` when there is no such answer (the default, and JSON).
-    fn fields_ok_as(&self, type_name: &str, required: bool) -> Option<bool> {
-        let _ = (type_name, required);
+    /// Whether the object passes the API-wide field rules of its type (with `required`: absent
+    /// required fields count), answered by its generated checks: the interpreter then skips a
+    /// subtree that passes. `None` when there is no such answer.
+    fn fields_ok(&self, required: bool) -> Option<bool> {
+        let _ = required;
         None
     }
 }

@@ -631,11 +631,14 @@ fn check_limits(cx: &mut Ctx, file: &str, limits: &AmountLimits, decimals: Optio
     let mut parsed = [None, None];
     for (slot, bound) in parsed.iter_mut().zip([&limits.min, &limits.max]) {
         let Some(b) = bound else { continue };
-        match Decimal::from_str(b) {
-            Ok(d) if d.is_sign_negative() => {
-                cx.err(file, b.pos, format!("negative amount `{}`", b.value), None)
-            }
-            Ok(d) => {
+        // Plain non-negative decimals only (`'0.01'`, `'5000'`): the other forms `Decimal`
+        // reads (`'+5'`, `'1_000'`, `'.5'`, `'-1'`) are not what PayerMax writes, and generated
+        // validators compare the digits as written.
+        let value = Some(b.as_str())
+            .filter(|v| crate::validate::is_decimal(v))
+            .and_then(|v| Decimal::from_str(v).ok());
+        match value {
+            Some(d) => {
                 if let Some(places) = decimals {
                     if d.normalize().scale() > u32::from(places) {
                         cx.err(
@@ -651,7 +654,7 @@ fn check_limits(cx: &mut Ctx, file: &str, limits: &AmountLimits, decimals: Optio
                 }
                 *slot = Some(d);
             }
-            Err(_) => cx.err(
+            None => cx.err(
                 file,
                 b.pos,
                 format!("`{}` is not a decimal amount", b.value),

@@ -128,6 +128,8 @@ pub(crate) struct Plan {
     fields: Vec<Vec<FieldPlan>>,
     /// The payout request type.
     payout: Option<usize>,
+    /// [`Spec::api_fingerprint`].
+    fingerprint: u64,
 }
 
 /// A field's type and pattern, resolved.
@@ -185,6 +187,7 @@ impl Plan {
                 .and_then(|p| patterns.get(p.as_str()).cloned()),
         };
         Plan {
+            fingerprint: fingerprint(api),
             fields: api
                 .types
                 .iter()
@@ -193,6 +196,28 @@ impl Plan {
             payout,
         }
     }
+}
+
+/// A hash of what the API-wide rules are: every type's fields with their types and rules, and
+/// every enum's values. `std`'s hasher is deterministic for one toolchain, and the macro and
+/// the code it generates are always built by the same one.
+fn fingerprint(api: &ApiFile) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    for t in &api.types {
+        t.name.value.hash(&mut h);
+        for f in &t.fields {
+            (&f.name.value, &f.ty.value, f.list, f.required).hash(&mut h);
+            let bounds = (f.min_len.as_ref(), f.max_len.as_ref());
+            (bounds.0.map(|n| n.value), bounds.1.map(|n| n.value)).hash(&mut h);
+            f.pattern.as_ref().map(|p| &p.value).hash(&mut h);
+        }
+    }
+    for e in &api.enums {
+        (&e.name.value, e.direction.received()).hash(&mut h);
+        e.values.iter().for_each(|v| v.value.value.hash(&mut h));
+    }
+    h.finish()
 }
 
 /// One step of a JSON path: a field, and the item's index inside it for a list.
@@ -322,6 +347,13 @@ impl fmt::Display for What<'_> {
 }
 
 impl Spec {
+    /// A hash of the API-wide field rules (types, fields, enums). Types that `generate!()`
+    /// emitted carry the fingerprint of the spec they came from ([`Doc::generated_as`]); the
+    /// interpreter takes their shortcuts only when it matches its own.
+    pub fn api_fingerprint(&self) -> u64 {
+        self.plan.fingerprint
+    }
+
     /// Validates a payout request's `data`: every violated rule, in a stable order.
     pub fn validate_payout(&self, data: &dyn Doc) -> Vec<Violation> {
         self.validate_as(data, Mode::Payout)
@@ -453,12 +485,12 @@ impl Spec {
         let (Some(def), Some(plans)) = (self.api.types.get(ty), self.plan.fields.get(ty)) else {
             return;
         };
-        // A generated type that says it passes has nothing to report in this subtree.
-        if obj.fields_ok_as(&def.name, mode == Mode::Payout) == Some(true) {
+        // A struct generated from these very rules, of this very type, is read by position
+        // (JSON by name), and has nothing to report when its generated walk passes.
+        let indexed = obj.generated_as() == Some((self.plan.fingerprint, def.name.as_str()));
+        if indexed && obj.fields_ok(mode == Mode::Payout) == Some(true) {
             return;
         }
-        // A generated struct of this very type is read by position, JSON by name.
-        let indexed = obj.type_name() == Some(def.name.as_str());
         for (i, (field, plan)) in def.fields.iter().zip(plans).enumerate() {
             let v = if indexed {
                 obj.field_at(i)

@@ -199,6 +199,20 @@ fn method_without_currency_precision() {
 }
 
 #[test]
+fn amount_limits_are_plain_decimals() {
+    for bad in ["+5", "1_000", ".5", "5."] {
+        let e = errors(&[("countries/br.yaml", "max: '5000'", &format!("max: '{bad}'"))]);
+        assert_eq!(
+            e,
+            [format!(
+                "countries/br.yaml:10:32: `{bad}` is not a decimal amount (hint: write amounts as quoted decimals, e.g. '0.01')"
+            )],
+            "{bad}"
+        );
+    }
+}
+
+#[test]
 fn unknown_named_check() {
     let e = errors(&[("rails/sepa.yaml", "check: iban", "check: iabn")]);
     assert_eq!(
