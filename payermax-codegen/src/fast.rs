@@ -41,9 +41,10 @@ pub fn walk_fn() -> proc_macro2::Ident {
 enum Kind<'a> {
     Object(&'a TypeDef),
     Integer,
-    Amount,
-    /// A string, or an enum read as its wire string (typed enums always hold a value the
-    /// interpreter accepts: strict ones a documented value, lenient ones are not checked).
+    /// A string, an amount or an enum, read as a `&str`. Typed enums always hold a value the
+    /// interpreter accepts (strict ones a documented value; lenient ones are not checked), and
+    /// a typed amount (`payermax::Amount`) is a decimal string by construction (every way to
+    /// build one checks the format), so only lengths and patterns remain to check.
     Text,
 }
 
@@ -52,8 +53,6 @@ fn kind<'a>(spec: &'a Spec, field: &FieldDef) -> Kind<'a> {
         Kind::Object(t)
     } else if field.ty.value == "integer" {
         Kind::Integer
-    } else if field.ty.value == "amount" {
-        Kind::Amount
     } else {
         Kind::Text
     }
@@ -64,19 +63,16 @@ fn as_str(v: &TokenStream) -> TokenStream {
     quote!(#v.as_str())
 }
 
-/// The checks the interpreter's `value()` applies to a string `s`: amount format, lengths,
-/// pattern. Each failing check returns `false` from the generated function.
+/// The checks the interpreter's `value()` applies to a string `s` that can fail on a typed
+/// value (see [`Kind::Text`]): lengths and pattern. Each failing check returns `false` from the
+/// generated function.
 fn string_checks(
     s: &TokenStream,
-    amount: bool,
     (min, max): (Option<u32>, Option<u32>),
     pattern: Option<&str>,
 ) -> TokenStream {
     let fast = fast();
     let mut out = TokenStream::new();
-    // A typed amount (`payermax::Amount`) is a decimal string by construction: every way to
-    // build one checks the format, so the interpreter's `amount_format` rule always passes.
-    let _ = amount;
     if let Some(max) = max {
         let max = max as usize;
         out.extend(quote!(if !#fast::max_chars(#s, #max) { return false; }));
@@ -126,7 +122,7 @@ fn pattern_match(s: &TokenStream, p: &str) -> TokenStream {
     }
 }
 
-/// Whether type `ty` gets a generated walk.
+/// Whether type `ty` gets a generated walk (it is reachable from a request type).
 pub fn has_walk(spec: &Spec, ty: &TypeDef) -> bool {
     request_types(spec)
         .iter()
@@ -188,7 +184,7 @@ fn walk_body(spec: &Spec, def: &TypeDef, strukt: &TypeDef) -> Option<TokenStream
         );
         let pattern = f.pattern.as_ref().map(|p| p.as_str());
         let s = quote!(s);
-        let checks = |amount| string_checks(&s, amount, bounds, pattern);
+        let checks = string_checks(&s, bounds, pattern);
         let code = match (k, sf.list, sf.required) {
             (Kind::Integer, true, _) => quote!(),
             (Kind::Integer, false, true) => quote!(),
@@ -210,12 +206,10 @@ fn walk_body(spec: &Spec, def: &TypeDef, strukt: &TypeDef) -> Option<TokenStream
             // List items are checked as they are: an empty string item is not "absent".
             (_, true, _) => {
                 let item = as_str(&quote!(item));
-                let checks = checks(matches!(k, Kind::Amount));
                 quote!(for item in &self.#id { let s: &str = #item; #checks })
             }
             (_, false, true) => {
                 let v = as_str(&quote!(self.#id));
-                let checks = checks(matches!(k, Kind::Amount));
                 quote! {{
                     let s: &str = #v;
                     if s.is_empty() { #absent } else { #checks }
@@ -223,7 +217,6 @@ fn walk_body(spec: &Spec, def: &TypeDef, strukt: &TypeDef) -> Option<TokenStream
             }
             (_, false, false) => {
                 let v = as_str(&quote!(v));
-                let checks = checks(matches!(k, Kind::Amount));
                 quote! {
                     match self.#id.as_ref().map(|v| #v) {
                         ::std::option::Option::Some(s) if !s.is_empty() => { #checks }
@@ -518,7 +511,7 @@ fn rule_checks(paths: &Paths, rule: &RuleDef) -> TokenStream {
         rule.min_len.as_ref().map(|n| n.value),
         rule.max_len.as_ref().map(|n| n.value),
     );
-    let mut checks = string_checks(&s, false, bounds, rule.pattern.as_ref().map(|p| p.as_str()));
+    let mut checks = string_checks(&s, bounds, rule.pattern.as_ref().map(|p| p.as_str()));
     if let Some(values) = &rule.one_of {
         let ok = one_of(&s, values.iter().map(|v| v.as_str()));
         checks.extend(quote!(if !#ok { return false; }));
