@@ -122,11 +122,12 @@ fn pattern_match(s: &TokenStream, p: &str) -> TokenStream {
     }
 }
 
-/// Whether type `ty` gets a generated walk (it is reachable from a request type).
-pub fn has_walk(spec: &Spec, ty: &TypeDef) -> bool {
+/// The names of the types that get a generated walk (reachable from a request type).
+pub fn request_type_names(spec: &Spec) -> BTreeSet<&str> {
     request_types(spec)
         .iter()
-        .any(|t| t.name.value == ty.name.value)
+        .map(|t| t.name.as_str())
+        .collect()
 }
 
 /// Types reachable from the endpoints' request types: the ones that get a walk.

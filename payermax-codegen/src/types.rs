@@ -78,10 +78,16 @@ fn defaultable(spec: &Spec, ty: &TypeDef, depth: usize) -> bool {
 
 /// One struct per object type.
 pub fn structs(spec: &Spec) -> TokenStream {
-    spec.api.types.iter().map(|t| one_struct(spec, t)).collect()
+    let walked = crate::fast::request_type_names(spec);
+    spec.api
+        .types
+        .iter()
+        .map(|t| one_struct(spec, t, walked.contains(t.name.as_str())))
+        .collect()
 }
 
-fn one_struct(spec: &Spec, ty: &TypeDef) -> TokenStream {
+/// `walked`: the type gets a generated walk (see `fast::request_type_names`).
+fn one_struct(spec: &Spec, ty: &TypeDef, walked: bool) -> TokenStream {
     let name = camel(&ty.name);
     let mut doc = ty.doc.clone().unwrap_or_default();
     if !ty.confirmed {
@@ -110,7 +116,7 @@ fn one_struct(spec: &Spec, ty: &TypeDef) -> TokenStream {
     });
     let default = defaultable(spec, ty, 0).then(|| quote!(Default,));
     let constructor = (!ty.direction.received()).then(|| constructor(ty));
-    let doc_impl = doc_impl(ty, spec.api_fingerprint(), crate::fast::has_walk(spec, ty));
+    let doc_impl = doc_impl(ty, spec.api_fingerprint(), walked);
     let non_exhaustive = ty.direction.received().then(|| quote!(#[non_exhaustive]));
     quote! {
         #[doc = #doc]

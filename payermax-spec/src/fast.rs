@@ -11,7 +11,6 @@ use std::cmp::Ordering;
 
 pub use crate::checks::NamedCheck;
 pub use crate::pattern::Pattern;
-pub use crate::validate::is_decimal;
 
 /// `s` is `min..=max` bytes long and every byte is in `class` (bit `b` set: byte `b` allowed).
 /// Every allowed byte is ASCII, so bytes and characters count the same.
@@ -164,7 +163,7 @@ pub struct Decimal<'a> {
 }
 
 impl<'a> Decimal<'a> {
-    /// Splits `s` if it is a decimal string ([`is_decimal`]), in one pass.
+    /// Splits `s` if it is a decimal string ([`crate::validate::is_decimal`]), in one pass.
     #[inline]
     pub fn parse(s: &'a str) -> Option<Self> {
         let bytes = s.as_bytes();
@@ -227,18 +226,18 @@ pub fn normalized_digits(s: &str) -> (String, String) {
     )
 }
 
-/// Compares two decimal strings (see [`is_decimal`]) by value without parsing them into
-/// numbers: `"010.50"` equals `"10.5"`. `None` when one is not a decimal string.
-pub fn decimal_cmp(a: &str, b: &str) -> Option<Ordering> {
-    let (int, frac) = normalized_digits(b);
-    Decimal::parse(b)?;
-    Some(Decimal::parse(a)?.cmp_digits(int.as_bytes(), frac.as_bytes()))
-}
-
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+    use crate::validate::is_decimal;
+
+    /// `a` compared with `b` the way generated code compares an amount with a spec limit.
+    fn decimal_cmp(a: &str, b: &str) -> Option<Ordering> {
+        let (int, frac) = normalized_digits(b);
+        Decimal::parse(b)?;
+        Some(Decimal::parse(a)?.cmp_digits(int.as_bytes(), frac.as_bytes()))
+    }
     use std::str::FromStr;
 
     #[test]

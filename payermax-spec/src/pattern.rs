@@ -37,7 +37,7 @@ impl Pattern {
 
     /// The pattern as `(class, min, max)` when it is one ASCII class repeated between two
     /// bounds and anchored at both ends: bit `b` of `class` is set when byte `b` is in the class.
-    /// Generated validators check such patterns inline with [`crate::fast::class_match`].
+    /// Generated validators check such patterns inline with [`crate::fast::bytes_match`].
     pub fn simple_class(&self) -> Option<(u128, u32, Option<u32>)> {
         self.simple.map(|r| (r.class, r.min, r.max))
     }
