@@ -48,7 +48,7 @@ fn editing_a_country_file_rebuilds_the_user_crate() {
     let country = include_str!("fixtures/extend/countries/zz.yaml");
     let zz = crate_dir.join("spec/countries/zz.yaml");
     std::fs::write(&zz, country).unwrap();
-    // Shares the trybuild target directory, where payermax and its dependencies are built.
+    // A target directory of its own under target/tests, beside trybuild's (CI removes both).
     let target = root.join("target/tests/rebuild");
     assert_eq!(run(crate_dir, &target), "0\n");
     std::fs::write(&zz, country.replace("decimals: 0", "decimals: 2")).unwrap();
