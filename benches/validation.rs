@@ -2,7 +2,8 @@
 //! and invalid: typed (`request.validate()`), on JSON (`loaded_spec().validate_payout`), and the
 //! reference: the same rules as JSON Schema (`benches/schemas/`) checked by the `jsonschema`
 //! crate, its validator compiled once (`is_valid` for valid input, every error iterated for
-//! invalid input).
+//! invalid input). On invalid input the verdict alone is measured too: typed `is_valid()` against
+//! jsonschema's `is_valid`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 #[path = "support/cases.rs"]
@@ -52,6 +53,19 @@ fn validation(c: &mut Criterion) {
                     b.iter(|| schema.iter_errors(black_box(j)).count())
                 }
             });
+            if !valid {
+                // The verdict alone, without a report, on both sides (on valid input that is
+                // what the rows above already measure).
+                assert!(!typed.is_valid(), "{id}: typed verdict");
+                group.bench_with_input(BenchmarkId::new("typed_verdict", &id), &typed, |b, t| {
+                    b.iter(|| black_box(t).is_valid())
+                });
+                group.bench_with_input(
+                    BenchmarkId::new("jsonschema_verdict", &id),
+                    json,
+                    |b, j| b.iter(|| schema.is_valid(black_box(j))),
+                );
+            }
         }
     }
     group.finish();

@@ -1,4 +1,5 @@
-//! A valid payout request is validated without a single heap allocation, typed or as JSON
+//! A valid payout request is validated without a single heap allocation, typed or as JSON, and
+//! `is_valid()` answers any request without one
 //! (counted by dhat's counting allocator; `benches/alloc.rs` reports the figures). The cases
 //! are the benchmarks' (`benches/schemas/cases.json`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -44,6 +45,12 @@ fn validating_a_valid_request_does_not_allocate() {
         assert!(
             allocations(|| assert!(invalid.validate().is_err())) > 0,
             "{name}: a report allocates"
+        );
+        // The verdict alone does not, valid or not.
+        assert_eq!(
+            allocations(|| assert!(typed.is_valid() && !invalid.is_valid())),
+            0,
+            "{name}, is_valid"
         );
     }
 }

@@ -47,6 +47,15 @@ pub fn validators(spec: &Spec) -> TokenStream {
                         }
                         ::payermax::__private::validate(loaded_spec(), #check, self)
                     }
+
+                    /// Whether [`validate`](Self::validate) would return `Ok(())`: the same
+                    /// verdict, from the same generated code, without building a report. It
+                    /// never allocates; use it to screen many requests (a bulk file, a queue)
+                    /// and call `validate()` on the ones that fail, for their violations.
+                    #[must_use]
+                    pub fn is_valid(&self) -> bool {
+                        self.__payermax_fast_valid()
+                    }
                 }
             }
         })
