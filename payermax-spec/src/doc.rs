@@ -69,6 +69,14 @@ pub trait Doc {
         let _ = required;
         None
     }
+    /// For a document that holds its fields by name (a JSON object): calls `f` with each
+    /// field it holds, in any order, and returns `true`, so the interpreter reads the object
+    /// in one pass over what was sent instead of looking every declared field up by name.
+    /// `false` (the default) when it cannot list them.
+    fn each_field<'a>(&'a self, f: &mut dyn FnMut(&'a str, Node<'a>)) -> bool {
+        let _ = f;
+        false
+    }
 }
 
 /// An array the interpreter can read.
@@ -150,6 +158,15 @@ impl Doc for Value {
     }
     fn is_object(&self) -> bool {
         self.is_object()
+    }
+    fn each_field<'a>(&'a self, f: &mut dyn FnMut(&'a str, Node<'a>)) -> bool {
+        match self {
+            Value::Object(map) => {
+                map.iter().for_each(|(k, v)| f(k, v.node()));
+                true
+            }
+            _ => false,
+        }
     }
 }
 

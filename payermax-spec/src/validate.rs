@@ -126,6 +126,8 @@ const SELECTORS: [&str; 9] = [
 pub(crate) struct Plan {
     /// Per type (in `api.types` order), per field (in order): what the field is.
     fields: Vec<Vec<FieldPlan>>,
+    /// Per type: its fields by JSON name (for [`Plan::field_number`]).
+    by_name: Vec<NameTable>,
     /// The payout request type.
     payout: Option<usize>,
     /// [`Spec::api_fingerprint`].
@@ -186,8 +188,10 @@ impl Plan {
                 .as_ref()
                 .and_then(|p| patterns.get(p.as_str()).cloned()),
         };
+        let by_name = api.types.iter().map(NameTable::new).collect();
         Plan {
             fingerprint: fingerprint(api),
+            by_name,
             fields: api
                 .types
                 .iter()
@@ -197,6 +201,67 @@ impl Plan {
         }
     }
 }
+
+impl Plan {
+    /// The number of `def`'s field called `name` (`def` is type number `ty`).
+    fn field_number(&self, ty: usize, def: &TypeDef, name: &str) -> Option<usize> {
+        self.by_name.get(ty)?.find(def, name)
+    }
+}
+
+/// A type's field numbers by JSON name: open addressing over a table at least twice the
+/// number of fields, so a lookup hashes the name once and compares it with one or two
+/// candidates (a binary search over the names compared five or six strings). Field names are
+/// unique within a type (a spec check).
+#[derive(Debug, Clone)]
+struct NameTable {
+    /// Field number + 1, or 0 for an empty slot; the length is a power of two.
+    slots: Vec<u16>,
+}
+
+impl NameTable {
+    fn new(def: &TypeDef) -> Self {
+        let size = (def.fields.len() * 2).max(4).next_power_of_two();
+        let mut slots = vec![0u16; size];
+        for (i, f) in def.fields.iter().enumerate() {
+            let mut at = name_hash(&f.name) & (size - 1);
+            while slots.get(at).is_some_and(|&s| s != 0) {
+                at = (at + 1) & (size - 1);
+            }
+            if let (Some(slot), Ok(number)) = (slots.get_mut(at), u16::try_from(i + 1)) {
+                *slot = number;
+            }
+        }
+        NameTable { slots }
+    }
+
+    fn find(&self, def: &TypeDef, name: &str) -> Option<usize> {
+        let mask = self.slots.len().checked_sub(1)?;
+        let mut at = name_hash(name) & mask;
+        loop {
+            let i = usize::from(*self.slots.get(at)?).checked_sub(1)?;
+            if def.fields.get(i)?.name.value == name {
+                return Some(i);
+            }
+            at = (at + 1) & mask;
+        }
+    }
+}
+
+/// FNV-1a over the name's bytes: field names are short.
+fn name_hash(name: &str) -> usize {
+    let h = name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    });
+    // Truncating on 32-bit targets keeps the low bits, which are the ones masked.
+    #[allow(clippy::cast_possible_truncation)]
+    let h = (h ^ h >> 32) as usize;
+    h
+}
+
+/// Objects with at most this many declared fields are read in one pass over their sent fields
+/// (into slots on the stack), larger ones by name.
+const SLOTS: usize = 64;
 
 /// A hash of what the API-wide rules are: every type's fields with their types and rules, and
 /// every enum's values. `std`'s hasher is deterministic for one toolchain, and the macro and
@@ -491,9 +556,26 @@ impl Spec {
         if indexed && obj.fields_ok(mode == Mode::Payout) == Some(true) {
             return;
         }
+        // JSON: one pass over the sent fields (a handful, where the type declares dozens)
+        // instead of a lookup by name per declared field; fields the API does not declare are
+        // passed over, as ever.
+        let mut slots = [Node::Absent; SLOTS];
+        let listed = !indexed
+            && def.fields.len() <= SLOTS
+            && obj.each_field(&mut |name, node| {
+                if let Some(slot) = self
+                    .plan
+                    .field_number(ty, def, name)
+                    .and_then(|i| slots.get_mut(i))
+                {
+                    *slot = node;
+                }
+            });
         for (i, (field, plan)) in def.fields.iter().zip(plans).enumerate() {
             let v = if indexed {
                 obj.field_at(i)
+            } else if listed {
+                slots.get(i).copied().unwrap_or(Node::Absent)
             } else {
                 obj.get(field.name.as_str())
             };
@@ -948,6 +1030,88 @@ pub fn is_decimal(s: &str) -> bool {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
+
+    #[test]
+    fn every_field_name_is_found_at_its_number() {
+        let spec = crate::builtin().unwrap();
+        for (ty, def) in spec.api.types.iter().enumerate() {
+            for (i, f) in def.fields.iter().enumerate() {
+                assert_eq!(
+                    spec.plan.field_number(ty, def, &f.name),
+                    Some(i),
+                    "{}",
+                    f.name.value
+                );
+                // A prefix, an extension, another case: not a field.
+                for other in [
+                    &f.name[1..],
+                    &format!("{}x", f.name.value),
+                    &f.name.to_uppercase(),
+                ] {
+                    if def.fields.iter().all(|g| g.name.value != *other) {
+                        assert_eq!(spec.plan.field_number(ty, def, other), None, "{other}");
+                    }
+                }
+            }
+            assert_eq!(spec.plan.field_number(ty, def, ""), None);
+        }
+    }
+
+    /// JSON that can only be read by name, as documents without `each_field` are (nested
+    /// objects too; the wrappers leak, which a test can afford).
+    struct ByName<'a>(&'a Value);
+
+    impl Doc for ByName<'_> {
+        fn get(&self, name: &str) -> Node<'_> {
+            match self.0.get(name) {
+                Some(v @ Value::Object(_)) => Node::Obj(Box::leak(Box::new(ByName(v)))),
+                Some(v) => crate::doc::ToNode::node(v),
+                None => Node::Absent,
+            }
+        }
+        fn any_present(&self) -> bool {
+            self.0.any_present()
+        }
+        fn is_object(&self) -> bool {
+            self.0.is_object()
+        }
+    }
+
+    #[test]
+    fn reading_json_in_one_pass_reports_what_reading_by_name_does() {
+        let spec = crate::builtin().unwrap();
+        let docs = [
+            serde_json::json!({
+                "outTradeNo": "order_1", "country": "BR",
+                "trade": {"amount": "10.50", "currency": "BRL"},
+                "payeeInfo": {"paymentMethodType": "REALTIME_PAYMENT", "targetOrg": "PIX",
+                              "accountInfo": {"accountNo": "12345678901"}}
+            }),
+            serde_json::json!({
+                "outTradeNo": "order-1!", "country": "MX", "unknown": {"x": 1},
+                "trade": {"amount": "10.505", "currency": "MXN", "extra": true},
+                "payeeInfo": {"paymentMethodType": "BANK_TRANSFER", "targetOrg": 7,
+                              "accountInfo": {"accountNo": "", "accountType": "CLABE"},
+                              "name": "not an object", "documents": {"a": 1}}
+            }),
+            serde_json::json!({"country": "GB", "clearingRail": "SEPA",
+                               "payeeInfo": {"paymentMethodType": "BANK_TRANSFER",
+                                             "accountInfo": {"accountNo": "GB00 BAD"},
+                                             "bankInfo": {"bankCode": "NOTABIC"}}}),
+            serde_json::json!({}),
+            serde_json::json!([1, 2]),
+        ];
+        for doc in &docs {
+            let one_pass = spec.validate_payout(doc);
+            assert_eq!(spec.validate_payout(&ByName(doc)), one_pass, "{doc}");
+            assert_eq!(
+                spec.validate_sent_fields(&ByName(doc)),
+                spec.validate_sent_fields(doc),
+                "{doc}"
+            );
+            assert!(doc == &docs[0] || !one_pass.is_empty(), "{doc}");
+        }
+    }
 
     #[test]
     fn length_messages_name_the_method_when_there_is_one() {
