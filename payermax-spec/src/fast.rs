@@ -357,8 +357,16 @@ mod tests {
             assert!(Decimal::parse(bad).is_none(), "{bad:?}");
             assert!(!is_decimal(bad), "{bad:?}");
         }
-        for (good, places) in [("10", 0), ("10.5", 1), ("0.001", 3), ("10.50", 2)] {
-            assert_eq!(Decimal::parse(good).map(|d| d.scale()), Some(places));
+        // Places and digits count as written, leading and trailing zeros included.
+        for (good, places, digits) in [
+            ("10", 0, 2),
+            ("10.5", 1, 3),
+            ("0.001", 3, 4),
+            ("10.50", 2, 4),
+            ("000.000", 3, 6),
+        ] {
+            let d = Decimal::parse(good).unwrap();
+            assert_eq!((d.scale(), d.digits()), (places, digits), "{good}");
             assert!(is_decimal(good));
         }
     }
