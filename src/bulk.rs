@@ -43,9 +43,11 @@
 //! # outTradeNo: from the file or derived from it
 //!
 //! A non-empty `outTradeNo` cell is used as it is. Otherwise the row's order number is derived
-//! from the file name and the row number, see [`derived_out_trade_no`]:
-//! `<file stem, each character outside [A-Za-z0-9_] replaced by _>_r<row>`, the stem cut so
-//! that the whole is at most 63 characters (`june payouts.csv`, row 7 → `june_payouts_r7`).
+//! from the file name and the row number, see [`derived_out_trade_no`]: `<file stem>_r<row>`
+//! (`june_payouts.csv`, row 7 → `june_payouts_r7`). A stem with characters outside
+//! `[A-Za-z0-9_]`, or too long for 63 characters, has them replaced by `_`, is cut, and gains 8
+//! hex digits of its SHA-256, so that distinct names never derive the same numbers
+//! (`june payouts.csv`, row 7 → `june_payouts_dfbe9ed1_r7`).
 //!
 //! The order number is PayerMax's idempotency key, so running the same file again (after a
 //! crash, a kill, a lost results file) never pays a row twice: a row whose order exists is
@@ -86,9 +88,10 @@
 use crate::Client;
 use futures_util::StreamExt;
 use futures_util::stream::{self, BoxStream};
-use payermax_runtime::{Error, PayoutCalls, PayoutOutcome, ResolvedBy};
+use payermax_runtime::{Error, PayoutCalls};
 use payermax_spec::Spec;
 use serde_json::{Map, Value};
+use sha2::{Digest as _, Sha256};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::fs::{File, OpenOptions};
@@ -182,15 +185,22 @@ fn columns_of(spec: &Spec) -> Vec<Column> {
 }
 
 /// The order number of row `row` (from 1) of a file named `file_name`, when the row has none:
-/// `<stem>_r<row>`, where the stem is the file name without its extension, each character
-/// outside `[A-Za-z0-9_]` replaced by `_`, cut so that the whole has at most 63 characters.
+/// `<stem>_r<row>`, where the stem is the file name without its extension, when the stem is
+/// made of `[A-Za-z0-9_]` only and fits (at most 63 characters in all). Otherwise
+/// `<stem'>_<hash>_r<row>`: `stem'` is the stem with each character outside `[A-Za-z0-9_]`
+/// replaced by `_`, cut to fit, and `hash` the first 8 hex digits of the SHA-256 of the exact
+/// stem, so that names that differ only where they were replaced or cut (`payouts-06`,
+/// `payouts.06`, `payouts_06`; `выплаты_июнь`, `выплаты_июль`) still derive different order
+/// numbers. Two such files that derived the same numbers would find each other's orders and
+/// report rows as paid that were never paid.
 ///
 /// Renaming the file changes the result; see the [module documentation](self).
 ///
 /// ```
 /// use payermax::bulk::derived_out_trade_no;
-/// assert_eq!(derived_out_trade_no("june payouts.csv", 7), "june_payouts_r7");
-/// assert_eq!(derived_out_trade_no("/data/2024-06.csv", 12), "2024_06_r12");
+/// assert_eq!(derived_out_trade_no("june_payouts.csv", 7), "june_payouts_r7");
+/// assert_eq!(derived_out_trade_no("/data/2024-06.csv", 12), "2024_06_55f2d845_r12");
+/// assert_ne!(derived_out_trade_no("2024.06.csv", 12), derived_out_trade_no("2024-06.csv", 12));
 /// ```
 pub fn derived_out_trade_no(file_name: &str, row: usize) -> String {
     let stem = Path::new(file_name)
@@ -199,20 +209,23 @@ pub fn derived_out_trade_no(file_name: &str, row: usize) -> String {
         .unwrap_or_default();
     let suffix = format!("_r{row}");
     let room = OUT_TRADE_NO_MAX_LEN.saturating_sub(suffix.len());
+    let plain = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    if !stem.is_empty() && stem.len() <= room && stem.chars().all(plain) {
+        return stem + &suffix;
+    }
+    let digest = Sha256::digest(stem.as_bytes());
+    let hash: String = digest.iter().take(4).map(|b| format!("{b:02x}")).collect();
+    let room = room.saturating_sub(hash.len() + 1);
     let mut id: String = stem
         .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
+        .map(|c| if plain(c) { c } else { '_' })
         .take(room)
         .collect();
     if id.is_empty() {
         id.push_str("payout");
     }
+    id.push('_');
+    id.push_str(&hash);
     id.push_str(&suffix);
     id
 }
@@ -594,70 +607,17 @@ async fn pay_row(client: Client, row: PayoutRow) -> RowResult {
         .pay_idempotent(CALLS, &row.data, crate::ERROR_TABLE)
         .await;
     match outcome {
-        Ok(outcome) => match conflict(&row, &outcome) {
-            Some(error) => RowResult::failed(&row, error),
-            None => RowResult {
-                row: row.row,
-                out_trade_no: outcome.out_trade_no,
-                status: Some(outcome.status),
-                trade_no: outcome.trade_no,
-                error: None,
-            },
+        // An order found under the row's number with another amount or currency is the
+        // runtime's `Error::OrderConflict`: the row is recorded as not paid.
+        Ok(outcome) => RowResult {
+            row: row.row,
+            out_trade_no: outcome.out_trade_no,
+            status: Some(outcome.status),
+            trade_no: outcome.trade_no,
+            error: None,
         },
         Err(e) => RowResult::failed(&row, one_line(&e)),
     }
-}
-
-/// An order found by inquiry (not placed by this send) whose amount or currency is not the
-/// row's: the order number belongs to another payout, and this row was not paid.
-fn conflict(row: &PayoutRow, outcome: &PayoutOutcome) -> Option<String> {
-    if outcome.resolved_by == ResolvedBy::Placed {
-        return None;
-    }
-    let text = |v: &Value, field: &str| {
-        v.get("trade")
-            .and_then(|t| t.get(field))
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-    };
-    let (Some(amount), Some(currency)) = (
-        text(&outcome.data, "amount"),
-        text(&outcome.data, "currency"),
-    ) else {
-        return None;
-    };
-    let (Some(want_amount), Some(want_currency)) =
-        (text(&row.data, "amount"), text(&row.data, "currency"))
-    else {
-        return None;
-    };
-    let same_amount = match (decimal_key(&amount), decimal_key(&want_amount)) {
-        (Some(a), Some(b)) => a == b,
-        _ => true,
-    };
-    if same_amount && currency == want_currency {
-        return None;
-    }
-    Some(format!(
-        "not paid: outTradeNo {} already names another order ({currency} {amount}, status {}), not this row's {want_currency} {want_amount}; give this row its own outTradeNo",
-        row.out_trade_no, outcome.status
-    ))
-}
-
-/// `010.50` and `10.5` are the same amount: both give `10.5`.
-fn decimal_key(amount: &str) -> Option<String> {
-    if !payermax_spec::validate::is_decimal(amount) {
-        return None;
-    }
-    let (int, frac) = amount.split_once('.').unwrap_or((amount, ""));
-    let int = int.trim_start_matches('0');
-    let frac = frac.trim_end_matches('0');
-    let int = if int.is_empty() { "0" } else { int };
-    Some(if frac.is_empty() {
-        int.to_owned()
-    } else {
-        format!("{int}.{frac}")
-    })
 }
 
 fn one_line(error: &Error) -> String {
@@ -896,24 +856,51 @@ mod tests {
     const HEADER: &str = "outTradeNo,country,trade.amount,trade.currency,payeeInfo.paymentMethodType,payeeInfo.targetOrg,payeeInfo.accountInfo.accountNo,payeeInfo.name.fullName";
 
     fn parse(body: &str) -> Result<PayoutFile, BulkError> {
-        PayoutFile::parse(format!("{HEADER}\n{body}").as_bytes(), "june payouts.csv")
+        PayoutFile::parse(format!("{HEADER}\n{body}").as_bytes(), "june_payouts.csv")
     }
 
     #[test]
     fn derived_ids_are_sanitized_and_bounded() {
+        // A plain stem is used as it is.
+        assert_eq!(
+            derived_out_trade_no("dir/june_payouts.csv", 7),
+            "june_payouts_r7"
+        );
+        // A stem that had to change carries 8 hex digits of its SHA-256 (`sha256sum`).
         assert_eq!(
             derived_out_trade_no("june payouts.csv", 7),
-            "june_payouts_r7"
+            "june_payouts_dfbe9ed1_r7"
         );
         assert_eq!(
             derived_out_trade_no("dir/pay-2024.06.csv", 1),
-            "pay_2024_06_r1"
+            "pay_2024_06_ad01a38e_r1"
         );
         assert_eq!(
             derived_out_trade_no("Zahlungen_März.csv", 3),
-            "Zahlungen_M_rz_r3"
+            "Zahlungen_M_rz_f287c993_r3"
         );
-        assert_eq!(derived_out_trade_no("", 2), "payout_r2");
+        assert_eq!(derived_out_trade_no("", 2), "payout_e3b0c442_r2");
+        // Names that differ only where characters were replaced or cut stay apart.
+        let ids: HashSet<String> = [
+            "payouts-06.csv",
+            "payouts.06.csv",
+            "payouts 06.csv",
+            "payouts_06.csv",
+            "выплаты_июнь.csv",
+            "выплаты_июль.csv",
+        ]
+        .iter()
+        .map(|name| derived_out_trade_no(name, 1))
+        .collect();
+        assert_eq!(ids.len(), 6, "{ids:?}");
+        let (a, b) = ("y".repeat(80), "y".repeat(81));
+        assert_ne!(derived_out_trade_no(&a, 1), derived_out_trade_no(&b, 1));
+        for id in &ids {
+            assert!(
+                id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'),
+                "{id}"
+            );
+        }
         let long = "x".repeat(100) + ".csv";
         let id = derived_out_trade_no(&long, 123_456);
         assert_eq!(id.len(), OUT_TRADE_NO_MAX_LEN);
@@ -938,7 +925,7 @@ mod tests {
              own_id_1, BR ,10,BRL,REALTIME_PAYMENT,PIX,98765432100,Joao Souza\n",
         )
         .unwrap();
-        assert_eq!(file.name(), "june payouts.csv");
+        assert_eq!(file.name(), "june_payouts.csv");
         let [first, second] = file.rows() else {
             panic!("two rows expected")
         };
@@ -1176,41 +1163,6 @@ mod tests {
         let _first = ResultsFile::open(&path).unwrap();
         let err = ResultsFile::open(&path).unwrap_err().to_string();
         assert!(err.contains("another payout run is writing it"), "{err}");
-    }
-
-    #[test]
-    fn an_order_found_by_inquiry_must_match_the_row() {
-        let row = PayoutRow {
-            row: 1,
-            line: 2,
-            out_trade_no: "p_r1".into(),
-            data: json!({"trade": {"amount": "10.50", "currency": "BRL"}}),
-        };
-        let outcome = |amount: &str, currency: &str, resolved_by| PayoutOutcome {
-            out_trade_no: "p_r1".into(),
-            status: "SUCCESS".into(),
-            trade_no: Some("T".into()),
-            resolved_by,
-            attempts: 1,
-            data: json!({"trade": {"amount": amount, "currency": currency}}),
-        };
-        assert_eq!(
-            conflict(&row, &outcome("10.5", "BRL", ResolvedBy::Repeat)),
-            None
-        );
-        assert_eq!(
-            conflict(&row, &outcome("20", "BRL", ResolvedBy::Placed)),
-            None
-        );
-        let message = conflict(&row, &outcome("20.00", "BRL", ResolvedBy::Repeat)).unwrap();
-        assert!(
-            message.starts_with("not paid: outTradeNo p_r1 already names another order (BRL 20.00"),
-            "{message}"
-        );
-        assert!(conflict(&row, &outcome("10.50", "USD", ResolvedBy::Inquiry)).is_some());
-        assert_eq!(decimal_key("010.500"), Some("10.5".into()));
-        assert_eq!(decimal_key("0.0"), Some("0".into()));
-        assert_eq!(decimal_key("1e3"), None);
     }
 
     #[test]

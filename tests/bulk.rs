@@ -146,7 +146,7 @@ const HEADER: &str = "outTradeNo,country,trade.amount,trade.currency,payeeInfo.p
 
 /// Rows of BR PIX payees; rows 3 and 10 bring their own outTradeNo, the others derive theirs.
 fn payee_file(dir: &Path, rows: usize) -> (PathBuf, Vec<String>) {
-    let path = dir.join("june payouts.csv");
+    let path = dir.join("june_payouts.csv");
     let mut text = format!("{HEADER}\n");
     let mut ids = Vec::new();
     for row in 1..=rows {

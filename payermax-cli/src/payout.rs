@@ -23,8 +23,10 @@ THE PAYEE FILE
 
 ORDER NUMBERS (outTradeNo, THE IDEMPOTENCY KEY)
   Taken from the outTradeNo cell; when that is empty or absent, derived from the file name
-  and the row number: <file stem, characters outside [A-Za-z0-9_] replaced by _>_r<row>, at
-  most 63 characters (\"june payouts.csv\", row 7 -> june_payouts_r7).
+  and the row number: <file stem>_r<row> (\"june_payouts.csv\", row 7 -> june_payouts_r7).
+  A stem with characters outside [A-Za-z0-9_], or too long for 63 characters, has them
+  replaced by _, is cut, and gains 8 hex digits of its SHA-256, so distinct names never
+  share ids (\"june payouts.csv\", row 7 -> june_payouts_dfbe9ed1_r7).
   Running the same file again (after a crash or a kill) never pays a row twice: an order
   placed by an earlier run is answered ORDER_REPEAT and resolved by an inquiry.
   RENAMING THE FILE CHANGES THE DERIVED IDS (the renamed file pays every row again), and so

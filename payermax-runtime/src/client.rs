@@ -123,14 +123,21 @@ impl Client {
             .await
     }
 
-    /// Verifies and decodes a notification with this configuration's PayerMax public key; see
-    /// [`verify_notification`](crate::verify_notification).
+    /// Verifies and decodes a notification with this configuration's PayerMax public key (see
+    /// [`verify_notification`](crate::verify_notification)), then checks that it is addressed
+    /// to this client: a `merchantNo` or `appId` other than the configuration's, or a
+    /// `notifyType` other than `PAYOUT`, is [`Error::NotForThisClient`] (absent or empty fields
+    /// are accepted).
     pub fn verify_notification<T: DeserializeOwned>(
         &self,
         body: &[u8],
         sign: Option<&str>,
     ) -> Result<T, Error> {
-        crate::notify::verify_notification(&self.inner.config.payermax_public_key, body, sign)
+        let config = &self.inner.config;
+        let notification =
+            crate::notify::verify_notification(&config.payermax_public_key, body, sign)?;
+        crate::notify::check_addressee(body, &config.merchant_no, &config.app_id)?;
+        Ok(notification)
     }
 
     pub(crate) async fn retrying<R: DeserializeOwned>(
@@ -236,11 +243,11 @@ impl Client {
             .await
             .map_err(|e| transport_error(api, e, config))?;
         let status = response.status().as_u16();
+        // A `sign` header that is not text is a bad signature, not a missing one.
         let sign = response
             .headers()
             .get("sign")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
         let bytes = response.bytes().await.map_err(|e| Error::OutcomeUnknown {
             api: api.to_owned(),
             reason: format!("the response was cut off: {}", describe(&e, config)),
@@ -309,6 +316,8 @@ fn result_label<R>(result: &Result<R, Error>) -> String {
         Err(Error::Decode { .. }) => "decode_error".to_owned(),
         Err(Error::Validation(_)) => "invalid".to_owned(),
         Err(Error::Config { .. }) => "config_error".to_owned(),
+        Err(Error::OrderConflict { .. }) => "order_conflict".to_owned(),
+        Err(Error::NotForThisClient { .. }) => "not_for_this_client".to_owned(),
     }
 }
 

@@ -80,9 +80,9 @@ const HTTP_BODY_EXCERPT: usize = 2048;
 ///    one does not, because the caller would act on unauthenticated data.
 /// 4. Any other code without a `sign` header is accepted as an [`ApiError`]: whether PayerMax
 ///    signs error responses is not documented (reference §18.3) and its SDKs never check them, so
-///    refusing them would turn every error into a signature error. An attacker who can forge an
-///    unsigned error can at worst make the caller query or resend with the same `outTradeNo`,
-///    which is safe.
+///    refusing them would turn every error into a signature error. [`ApiError::signed`] tells
+///    which; an unsigned "order failed for good" says so in its message, since acting on a
+///    forged one (paying again under a new `outTradeNo`) could pay twice: query first.
 ///
 /// `Ok` therefore always means: signed by `payermax_key`, code `APPLY_SUCCESS`, `data` of type
 /// `R`. `api` names the call in errors; `errors` maps error codes to retry classes (codes not
@@ -168,6 +168,7 @@ pub fn decode_response<R: DeserializeOwned>(
         msg: envelope.msg,
         data,
         http_status,
+        signed,
     }
     .into())
 }
@@ -310,6 +311,34 @@ mod tests {
             ("PARAMS_INVALID", RetryClass::FixThenResend)
         );
         assert_eq!(api.data, serde_json::Value::Null);
+        assert!(!api.signed);
+
+        // "Failed for good" tells the caller to confirm by inquiry when nobody signed it; a
+        // signed one does not need to.
+        let table = &[("RISK_INTERCEPT", RetryClass::OrderFailure)];
+        let failure = r#"{"msg":"Risk control.","code":"RISK_INTERCEPT"}"#;
+        let decode = |sign: Option<&str>| {
+            decode_response::<serde_json::Value>(
+                "paymentOrderPay",
+                200,
+                sign,
+                failure.as_bytes(),
+                &key,
+                table,
+            )
+            .unwrap_err()
+        };
+        let unsigned = decode(None);
+        assert!(!unsigned.api_error().unwrap().signed);
+        assert!(
+            unsigned
+                .to_string()
+                .ends_with("the answer was not signed: query the order by outTradeNo to confirm before placing it under a new one"),
+            "{unsigned}"
+        );
+        let genuine = decode(Some(&signed(failure)));
+        assert!(genuine.api_error().unwrap().signed);
+        assert!(!genuine.to_string().contains("not signed"), "{genuine}");
 
         let success = r#"{"code":"APPLY_SUCCESS","msg":"Success.","data":{"status":"PENDING"}}"#;
         let e = decode_response::<serde_json::Value>(

@@ -124,6 +124,11 @@ pub struct ApiError {
     pub retry: RetryClass,
     /// The HTTP status of the response.
     pub http_status: u16,
+    /// The response carried a `sign` header that verified. Whether PayerMax signs error
+    /// answers is not documented, so unsigned ones are accepted; anyone between the client and
+    /// PayerMax could have written one, so before acting on an unsigned "failed for good"
+    /// (placing the payout again under a new `outTradeNo`), query the order.
+    pub signed: bool,
 }
 
 impl fmt::Display for ApiError {
@@ -136,7 +141,13 @@ impl fmt::Display for ApiError {
             self.msg,
             self.retry,
             self.retry.advice()
-        )
+        )?;
+        if !self.signed && self.retry == RetryClass::OrderFailure {
+            f.write_str(
+                "; the answer was not signed: query the order by outTradeNo to confirm before placing it under a new one",
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -241,6 +252,38 @@ pub enum Error {
         body: String,
     },
 
+    /// [`Client::pay_idempotent`](crate::Client::pay_idempotent) found an existing order under
+    /// the `outTradeNo` (through `ORDER_REPEAT` or an inquiry) whose amount or currency is not
+    /// the request's: the number belongs to another payout, and this one was not placed.
+    #[error(
+        "not paid: outTradeNo {out_trade_no} already names another order ({found}, status {status}), not this request's {sent}; give this payout its own outTradeNo"
+    )]
+    OrderConflict {
+        /// The order number sent.
+        out_trade_no: String,
+        /// The existing order's currency and amount, e.g. `BRL 50.00`.
+        found: String,
+        /// The existing order's status.
+        status: String,
+        /// The request's currency and amount.
+        sent: String,
+    },
+
+    /// A genuinely signed notification addressed to another merchant or app, or not a payout
+    /// notification (`notifyType` other than `PAYOUT`): PayerMax signs every merchant's
+    /// notifications with the same key, and `outTradeNo` is only unique per merchant.
+    #[error(
+        "notification: its {field} is `{found}`, not `{expected}`: it is not this client's payout notification; do not apply it"
+    )]
+    NotForThisClient {
+        /// `merchantNo`, `appId` or `notifyType`.
+        field: &'static str,
+        /// What this client expects.
+        expected: String,
+        /// What the notification says.
+        found: String,
+    },
+
     /// A setting is missing or wrong.
     #[error("configuration: {field}: {message}")]
     Config {
@@ -286,9 +329,11 @@ impl Error {
             Error::Api(e) => e.retry,
             Error::HttpStatus { status: 429, .. } => RetryClass::Transient,
             Error::HttpStatus { status, .. } if *status >= 500 => RetryClass::Query,
-            Error::HttpStatus { .. } | Error::Validation(_) | Error::Config { .. } => {
-                RetryClass::FixThenResend
-            }
+            Error::HttpStatus { .. }
+            | Error::Validation(_)
+            | Error::Config { .. }
+            | Error::OrderConflict { .. } => RetryClass::FixThenResend,
+            Error::NotForThisClient { .. } => RetryClass::Unknown,
             Error::Signature { .. } | Error::Decode { .. } => RetryClass::Unknown,
         }
     }

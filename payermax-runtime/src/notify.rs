@@ -60,6 +60,45 @@ pub fn verify_notification<T: DeserializeOwned>(
     })
 }
 
+/// After the signature: a notification that names another `merchantNo` or `appId` than the
+/// client's, or a `notifyType` other than `PAYOUT` (reference §7.2), is not this client's
+/// payout notification. A field that is absent or empty is not held against it (the reference
+/// marks them mandatory, but PayerMax's SDKs do not check them).
+pub(crate) fn check_addressee(body: &[u8], merchant_no: &str, app_id: &str) -> Result<(), Error> {
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Addressee {
+        #[serde(default)]
+        merchant_no: Option<String>,
+        #[serde(default)]
+        app_id: Option<String>,
+        #[serde(default)]
+        notify_type: Option<String>,
+    }
+    // The body decoded as the caller's type already; one that is not an object names nobody.
+    let Ok(to) = serde_json::from_slice::<Addressee>(body) else {
+        return Ok(());
+    };
+    let checks = [
+        ("merchantNo", to.merchant_no, merchant_no),
+        ("appId", to.app_id, app_id),
+        ("notifyType", to.notify_type, "PAYOUT"),
+    ];
+    for (field, found, expected) in checks {
+        match found {
+            Some(found) if !found.is_empty() && found != expected => {
+                return Err(Error::NotForThisClient {
+                    field,
+                    expected: expected.to_owned(),
+                    found,
+                });
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 /// Signs a notification body the way PayerMax does, for merchants' tests of their notification
 /// handler: the value goes in the `sign` header.
 pub fn sign_notification(private_key: &PrivateKey, body: &[u8]) -> String {
@@ -282,7 +321,8 @@ impl OrderView {
     }
 }
 
-fn same_amount(a: &str, b: &str) -> bool {
+/// The same amount as decimals (`10.5` = `10.50`); as text where either is not a decimal.
+pub(crate) fn same_amount(a: &str, b: &str) -> bool {
     match (
         a.trim().parse::<rust_decimal::Decimal>(),
         b.trim().parse::<rust_decimal::Decimal>(),

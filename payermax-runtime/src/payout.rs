@@ -19,6 +19,7 @@
 
 use crate::client::{Client, out_trade_no, serialize_data};
 use crate::error::{Error, ORDER_NOT_EXIST, ORDER_REPEAT, RetryClass};
+use crate::notify::same_amount;
 use crate::validation::Violation;
 use serde::Serialize;
 use serde_json::Value;
@@ -162,7 +163,11 @@ impl Client {
                         .find_order(calls.query, &query, out_trade_no, errors)
                         .await?
                     {
-                        return Ok(outcome(out_trade_no, answer, resolved_by, attempts));
+                        let found = outcome(out_trade_no, answer, resolved_by, attempts);
+                        return match conflict(data, &found) {
+                            Some(error) => Err(error),
+                            None => Ok(found),
+                        };
                     }
                     // Still unknown after the waits: the documented rule allows a resend with the
                     // same outTradeNo, within the attempt budget.
@@ -213,6 +218,38 @@ impl Client {
     }
 }
 
+/// An order found by inquiry whose `trade.amount` or `trade.currency` differs from the
+/// request's: the `outTradeNo` was reused for another payout. Amounts compare as decimals
+/// (`10.5` = `10.50`). Where either side lacks them (the reference does not show every
+/// inquiry field), nothing can be compared and the order is taken as this payout's.
+fn conflict(data: &RawValue, found: &PayoutOutcome) -> Option<Error> {
+    let sent: Value = serde_json::from_str(data.get()).ok()?;
+    let trade = |v: &Value, field: &str| {
+        v.get("trade")
+            .and_then(|t| t.get(field))
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    };
+    let (amount, currency) = (
+        trade(&found.data, "amount")?,
+        trade(&found.data, "currency")?,
+    );
+    let (want_amount, want_currency) = (trade(&sent, "amount")?, trade(&sent, "currency")?);
+    if same_amount(&amount, &want_amount) && currency == want_currency {
+        return None;
+    }
+    tracing::warn!(
+        out_trade_no = found.out_trade_no.as_str(),
+        "the order found under this outTradeNo is another payout's"
+    );
+    Some(Error::OrderConflict {
+        out_trade_no: found.out_trade_no.clone(),
+        found: format!("{currency} {amount}"),
+        status: found.status.clone(),
+        sent: format!("{want_currency} {want_amount}"),
+    })
+}
+
 fn outcome(
     out_trade_no: &str,
     data: Value,
@@ -227,5 +264,38 @@ fn outcome(
         resolved_by,
         attempts,
         data,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn found(data: Value) -> PayoutOutcome {
+        outcome("o_1", data, ResolvedBy::Repeat, 1)
+    }
+
+    fn raw(v: &Value) -> Box<RawValue> {
+        serde_json::value::to_raw_value(v).unwrap()
+    }
+
+    #[test]
+    fn conflicts_need_both_amounts_and_currencies() {
+        let sent = raw(&serde_json::json!({"trade": {"amount": "10.50", "currency": "BRL"}}));
+        let order = |amount: &str, currency: &str| {
+            found(
+                serde_json::json!({"status": "SUCCESS", "trade": {"amount": amount, "currency": currency}}),
+            )
+        };
+        assert!(conflict(&sent, &order("10.5", "BRL")).is_none());
+        assert!(conflict(&sent, &order("010.500", "BRL")).is_none());
+        assert!(conflict(&sent, &order("10.51", "BRL")).is_some());
+        assert!(conflict(&sent, &order("10.50", "USD")).is_some());
+        // An answer without the trade (the reference does not show every inquiry field): the
+        // order is taken as this payout's, as before this check existed.
+        assert!(conflict(&sent, &found(serde_json::json!({"status": "SUCCESS"}))).is_none());
+        let no_trade = raw(&serde_json::json!({"outTradeNo": "o_1"}));
+        assert!(conflict(&no_trade, &order("1", "BRL")).is_none());
     }
 }

@@ -111,6 +111,46 @@ fn tampered_unsigned_or_foreign_notifications_are_refused() {
 }
 
 #[test]
+fn a_genuine_notification_for_another_merchant_app_or_product_is_refused() {
+    let client = client();
+    let verify = |body: &str| {
+        let sign = sign_notification(&payermax_private(), body.as_bytes());
+        client.verify_notification::<Notification<PayoutData>>(body.as_bytes(), Some(&sign))
+    };
+    for (from, to, field) in [
+        (
+            "\"merchantNo\":\"010213834784554\"",
+            "\"merchantNo\":\"020000000000001\"",
+            "merchantNo",
+        ),
+        (
+            "\"appId\":\"6666c8b036a24579974497c2f9a33333\"",
+            "\"appId\":\"another_app\"",
+            "appId",
+        ),
+        (
+            "\"notifyType\":\"PAYOUT\"",
+            "\"notifyType\":\"PAYMENT\"",
+            "notifyType",
+        ),
+    ] {
+        assert!(BODY.contains(from), "{from}");
+        let e = verify(&BODY.replace(from, to)).unwrap_err();
+        assert!(
+            matches!(&e, Error::NotForThisClient { field: f, .. } if *f == field),
+            "{e:?}"
+        );
+        assert!(e.to_string().contains("do not apply it"), "{e}");
+        // Without the field (or empty), nothing speaks against it.
+        let without = BODY.replace(&format!("{from},"), "");
+        assert!(!without.contains(from));
+        verify(&without).unwrap();
+        verify(&BODY.replace(from, &format!("\"{field}\":\"\""))).unwrap();
+    }
+    verify(BODY).unwrap();
+}
+
+#[test]
 fn a_validly_signed_body_of_another_shape_is_a_decode_error() {
     let body = br#"{"bizCode":"0000","message":"legacy"}"#;
     let sign = sign_notification(&payermax_private(), body);

@@ -222,6 +222,56 @@ async fn order_repeat_resolves_through_inquiry() {
 }
 
 #[tokio::test]
+async fn an_out_trade_no_reused_for_another_payout_is_a_conflict_not_a_payment() {
+    let mut gateway = Gateway::default();
+    gateway.orders.insert("P20230308R".into(), "SUCCESS".into());
+    let (server, client, gateway) = start(gateway).await;
+    // The existing order (the inquiry says IDR 10000) under the number, for 50000: not paid.
+    let mut other = payout("P20230308R");
+    other["trade"]["amount"] = json!("50000");
+    let error = client
+        .pay_idempotent(CALLS, &other, ERRORS)
+        .await
+        .unwrap_err();
+    match &error {
+        Error::OrderConflict {
+            out_trade_no,
+            found,
+            status,
+            sent,
+        } => assert_eq!(
+            (
+                out_trade_no.as_str(),
+                found.as_str(),
+                status.as_str(),
+                sent.as_str()
+            ),
+            ("P20230308R", "IDR 10000", "SUCCESS", "IDR 50000")
+        ),
+        other => panic!("expected a conflict, got {other}"),
+    }
+    assert!(error.to_string().starts_with("not paid: outTradeNo P20230308R already names another order (IDR 10000, status SUCCESS)"), "{error}");
+    // Another currency is a conflict too; the same amount written otherwise is the same order.
+    other["trade"] = json!({ "amount": "10000", "currency": "USD" });
+    assert!(matches!(
+        client.pay_idempotent(CALLS, &other, ERRORS).await,
+        Err(Error::OrderConflict { .. })
+    ));
+    other["trade"] = json!({ "amount": "10000.00", "currency": "IDR" });
+    let outcome = client.pay_idempotent(CALLS, &other, ERRORS).await.unwrap();
+    assert_eq!(
+        (outcome.status.as_str(), outcome.resolved_by),
+        ("SUCCESS", ResolvedBy::Repeat)
+    );
+    assert_eq!(
+        gateway.lock().unwrap().orders.len(),
+        1,
+        "no order was added"
+    );
+    assert_eq!(server.received_for("paymentOrderPay").len(), 3);
+}
+
+#[tokio::test]
 async fn transient_codes_are_resent_with_the_same_out_trade_no() {
     let (server, client, gateway) = start(Gateway {
         refuse_with: Some("TOO_MANY_REQUEST"),
