@@ -445,3 +445,66 @@ fn another_spec_reads_typed_requests_by_name() {
         )]
     );
 }
+
+/// Every country and rail with every method type, listed or not, declared or not (a typo), and
+/// every organisation some method of the type names: the generated check gives the
+/// interpreter's verdict and the typed report is the JSON one.
+#[test]
+fn every_market_and_method_type_agrees_with_the_interpreter() {
+    let spec = payermax::loaded_spec();
+    let mut types: Vec<&str> = spec.method_types();
+    types.push("BANK_TRANSFERR");
+    let markets = spec
+        .countries
+        .iter()
+        .map(|m| (m, None))
+        .chain(spec.rails.iter().map(|r| (r, Some(r.key()))));
+    let (mut checked, mut valid) = (0, 0);
+    for (market, rail) in markets {
+        let country = match rail {
+            Some(_) => "DE",
+            None => market.key(),
+        };
+        let currency = market
+            .def
+            .currencies
+            .first()
+            .map_or("USD", |c| c.code.as_str());
+        let mut orgs: Vec<Option<&str>> = vec![None, Some("NOT_AN_ORG")];
+        for m in &market.def.methods {
+            orgs.extend(
+                m.target_org
+                    .iter()
+                    .flat_map(|t| t.values.iter().map(|v| Some(v.as_str()))),
+            );
+        }
+        for t in &types {
+            for org in &orgs {
+                let mut json = serde_json::json!({
+                    "outTradeNo": "agree_1", "country": country,
+                    "trade": {"amount": "100", "currency": currency},
+                    "payeeInfo": {"paymentMethodType": t,
+                                  "accountInfo": {"accountNo": "12345678901"},
+                                  "name": {"fullName": "Ana Lima"}}
+                });
+                if let Some(rail) = rail {
+                    json["clearingRail"] = serde_json::json!(rail);
+                }
+                if let Some(org) = org {
+                    json["payeeInfo"]["targetOrg"] = serde_json::json!(org);
+                }
+                let request: PaymentOrderPayRequest = serde_json::from_value(json.clone()).unwrap();
+                let json = serde_json::to_value(&request).unwrap();
+                let interpreted = messages(spec.validate_payout(&json));
+                assert_eq!(request.is_valid(), interpreted.is_empty(), "{json:#}");
+                assert_eq!(report(request.validate()), interpreted, "{json:#}");
+                checked += 1;
+                valid += usize::from(interpreted.is_empty());
+            }
+        }
+    }
+    assert!(
+        checked > 1000 && valid > 0,
+        "{checked} requests, {valid} valid"
+    );
+}

@@ -399,7 +399,15 @@ fn method_checks(paths: &Paths, market: &Market, method: &MethodDef) -> TokenStr
         } else {
             quote!()
         };
-        let known = if org.complete {
+        // As the interpreter: an organisation no method of this type lists is refused when
+        // every method of the type has a complete list.
+        let every_list_complete = market
+            .def
+            .methods
+            .iter()
+            .filter(|m| m.method_type.value == method.method_type.value)
+            .all(|m| m.target_org.as_ref().is_none_or(|t| t.complete));
+        let known = if org.complete && every_list_complete {
             let ok = one_of(&quote!(o), org.values.iter().map(|v| v.as_str()));
             quote!(if !#ok { return false; })
         } else {
@@ -536,7 +544,9 @@ fn rule_checks(paths: &Paths, rule: &RuleDef) -> TokenStream {
 }
 
 /// A market's block: picks the method as the interpreter's `select_by` does, then checks it.
-fn market_block(paths: &Paths, market: &Market) -> TokenStream {
+/// `unknown_type` is what a method type the market does not describe gets: a rail refuses it,
+/// a country leaves a type the API declares to the API-wide rules.
+fn market_block(paths: &Paths, market: &Market, unknown_type: &TokenStream) -> TokenStream {
     let methods = &market.def.methods;
     let mut types: Vec<&str> = Vec::new();
     for m in methods {
@@ -585,7 +595,7 @@ fn market_block(paths: &Paths, market: &Market) -> TokenStream {
             (*t, body)
         })
         .collect();
-    let index = dispatch(&quote!(method_type), &arms, &quote!(return false));
+    let index = dispatch(&quote!(method_type), &arms, unknown_type);
     let blocks = methods.iter().enumerate().map(|(i, m)| {
         let checks = method_checks(paths, market, m);
         quote!(#i => #checks,)
@@ -619,13 +629,16 @@ fn method_body(spec: &Spec, paths: &Paths) -> TokenStream {
             let ok = one_of(&quote!(country), list.iter().map(|c| c.as_str()));
             quote!(if !#ok { return false; })
         });
-        let block = market_block(paths, r);
+        let block = market_block(paths, r, &quote!(return false));
         quote!(::std::option::Option::Some(#name) => { #reach return #block; })
     });
+    // A country leaves a declared method type it does not list to the API-wide rules.
+    let declared = one_of(&quote!(method_type), spec.method_types());
+    let unknown_type = quote!(return #declared);
     let countries: Vec<(&str, TokenStream)> = spec
         .countries
         .iter()
-        .map(|c| (c.key(), market_block(paths, c)))
+        .map(|c| (c.key(), market_block(paths, c, &unknown_type)))
         .collect();
     let countries = dispatch(&quote!(country), &countries, &quote!(true));
     quote! {

@@ -248,11 +248,7 @@ impl Client {
             .headers()
             .get("sign")
             .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
-        let bytes = response.bytes().await.map_err(|e| Error::OutcomeUnknown {
-            api: api.to_owned(),
-            reason: format!("the response was cut off: {}", describe(&e, config)),
-            source: Some(Box::new(e)),
-        })?;
+        let bytes = read_body(api, response, config).await?;
         decode_response(
             api,
             status,
@@ -261,6 +257,47 @@ impl Client {
             &config.payermax_public_key,
             errors,
         )
+    }
+}
+
+/// The largest response body read: PayerMax's answers are a few kilobytes (a batch query page
+/// holds at most 100 orders). A larger one (a misbehaving proxy, say) is not read into memory.
+pub const MAX_RESPONSE_BYTES: usize = 8 << 20;
+
+/// The body, read up to [`MAX_RESPONSE_BYTES`]. Past the limit, or cut off, it is no usable
+/// answer: the outcome is unknown (a payout is then resolved by inquiry).
+async fn read_body(
+    api: &str,
+    mut response: reqwest::Response,
+    config: &Config,
+) -> Result<Vec<u8>, Error> {
+    let too_large = || Error::OutcomeUnknown {
+        api: api.to_owned(),
+        reason: format!("the response body is larger than {MAX_RESPONSE_BYTES} bytes"),
+        source: None,
+    };
+    let declared = response.content_length().unwrap_or(0);
+    if usize::try_from(declared).map_or(true, |n| n > MAX_RESPONSE_BYTES) {
+        return Err(too_large());
+    }
+    let mut body = Vec::with_capacity(usize::try_from(declared).unwrap_or(0));
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
+                    return Err(too_large());
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(None) => return Ok(body),
+            Err(e) => {
+                return Err(Error::OutcomeUnknown {
+                    api: api.to_owned(),
+                    reason: format!("the response was cut off: {}", describe(&e, config)),
+                    source: Some(Box::new(e)),
+                });
+            }
+        }
     }
 }
 

@@ -269,6 +269,53 @@ async fn unsigned_error_response_is_tolerated_as_an_api_error() {
 }
 
 #[tokio::test]
+async fn an_error_answer_with_a_sign_header_that_is_not_text_is_a_bad_signature() {
+    // Read as absent, an unsigned error would be tolerated; it is a malformed signature.
+    let (_server, client) = one_reply(
+        Reply::error("PARAMS_INVALID", "The targetOrg is incorrect.")
+            .with_signing(Signing::NotText),
+    )
+    .await;
+    let e = client
+        .call::<_, Value>(QRY, &query(), ERRORS)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            &e,
+            Error::Signature {
+                source: SignatureError::Malformed(_) | SignatureError::Invalid,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_body_over_the_limit_is_not_read_and_the_outcome_is_unknown() {
+    let huge = format!(
+        r#"{{"code":"APPLY_SUCCESS","msg":"{}"}}"#,
+        "x".repeat(payermax_runtime::client::MAX_RESPONSE_BYTES)
+    );
+    let (server, client) = one_reply(Reply::Body {
+        status: 200,
+        body: huge,
+        signing: Signing::Unsigned,
+    })
+    .await;
+    let e = client
+        .call::<_, Value>(QRY, &query(), ERRORS)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, Error::OutcomeUnknown { reason, .. } if reason.contains("larger than 8388608 bytes")),
+        "{e:?}"
+    );
+    assert!(!server.received_for(QRY).is_empty());
+}
+
+#[tokio::test]
 async fn non_json_body_is_a_decode_error_keeping_the_body() {
     let (_server, client) = one_reply(Reply::Body {
         status: 200,

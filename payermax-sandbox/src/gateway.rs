@@ -386,14 +386,38 @@ fn dispatch(
 ) -> (Reply, Option<OrderKey>) {
     let spec = &shared.spec;
     match api {
-        Api::FieldValidation => (
-            Reply::success(spec, field_report(&spec.field_report(&request.data))),
-            None,
-        ),
+        Api::FieldValidation => {
+            let missing = selector_violations(&request.data);
+            if !missing.is_empty() {
+                return (Reply::invalid(&missing), None);
+            }
+            (
+                Reply::success(spec, field_report(&spec.field_report(&request.data))),
+                None,
+            )
+        }
         Api::OrderPay => pay(shared, state, request, now),
         Api::OrderQry => (query(shared, state, request), None),
         Api::OrderBatchQry => (batch(shared, state, request), None),
     }
+}
+
+/// What `paymentFieldValidation` needs to pick a rule set (reference §4: "the caller must send
+/// `country`, `destinationCurrency` and `payeeInfo.paymentMethodType`"), each missing one as a
+/// `required` violation. The other fields are checked only when sent.
+fn selector_violations(data: &Value) -> Vec<Value> {
+    [
+        "country",
+        "destinationCurrency",
+        "payeeInfo.paymentMethodType",
+    ]
+    .into_iter()
+    .filter(|path| {
+        let value = path.split('.').try_fold(data, |v, seg| v.get(seg));
+        !matches!(value, Some(Value::String(s)) if !s.is_empty())
+    })
+    .map(|path| json!({"path": path, "code": "required", "params": {}, "message": "is required"}))
+    .collect()
 }
 
 /// `paymentFieldValidation`'s `data` (reference §4.2).

@@ -208,6 +208,7 @@ async fn invalid_payouts_are_params_invalid_and_create_nothing() {
 async fn field_validation_reports_passed_ignored_and_failed_fields() {
     let sandbox = start().await;
     let mut data = payout("ignored_here", "10");
+    data["destinationCurrency"] = json!("BRL");
     data["payeeInfo"]["name"] = json!({"firstName": "x".repeat(65)});
     data["remark"] = json!("hello");
     let answer = call(&sandbox, "paymentFieldValidation", &data).await;
@@ -237,9 +238,31 @@ async fn field_validation_reports_passed_ignored_and_failed_fields() {
         report_of.ignored.len()
     );
 
-    let good = call(&sandbox, "paymentFieldValidation", &payout("x", "10")).await;
+    let mut good = payout("x", "10");
+    good["destinationCurrency"] = json!("BRL");
+    let good = call(&sandbox, "paymentFieldValidation", &good).await;
     assert_eq!(good.json["data"]["validationCode"], "PASS");
     assert_eq!(good.json["data"]["validationFailedFields"], json!([]));
+
+    // Without what selects the rule set there is nothing to validate against (reference §4).
+    let empty = call(&sandbox, "paymentFieldValidation", &json!({})).await;
+    assert_eq!(empty.code(), "PARAMS_INVALID");
+    let paths: Vec<&Value> = empty.json["data"]["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| &v["path"])
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            &json!("country"),
+            &json!("destinationCurrency"),
+            &json!("payeeInfo.paymentMethodType")
+        ]
+    );
+    let no_currency = call(&sandbox, "paymentFieldValidation", &payout("y", "10")).await;
+    assert_eq!(no_currency.code(), "PARAMS_INVALID");
     assert!(sandbox.orders().is_empty(), "validation places nothing");
     sandbox.shutdown().await;
 }

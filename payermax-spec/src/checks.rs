@@ -15,9 +15,10 @@ pub enum NamedCheck {
     Clabe,
     /// Brazilian individual taxpayer number (Cadastro de Pessoas Físicas).
     Cpf,
-    /// Brazilian company taxpayer number (Cadastro Nacional da Pessoa Jurídica), numeric form.
+    /// Brazilian company taxpayer number (Cadastro Nacional da Pessoa Jurídica): 14 digits, or
+    /// from July 2026 12 digits or upper-case letters and 2 check digits.
     Cnpj,
-    /// Either a CPF (11 digits) or a CNPJ (14 digits).
+    /// Either a CPF (11 digits) or a CNPJ (14 characters).
     CpfOrCnpj,
     /// Indian Financial System Code, 11 characters.
     Ifsc,
@@ -67,10 +68,10 @@ impl NamedCheck {
                 "a Brazilian CPF (11 digits, optionally 000.000.000-00; two mod-11 check digits)"
             }
             NamedCheck::Cnpj => {
-                "a Brazilian CNPJ (14 digits, optionally 00.000.000/0000-00; two mod-11 check digits)"
+                "a Brazilian CNPJ (14 characters, optionally 00.000.000/0000-00, the first 12 digits or, since July 2026, upper-case letters; two mod-11 check digits)"
             }
             NamedCheck::CpfOrCnpj => {
-                "a Brazilian CPF (11 digits) or CNPJ (14 digits), bare or punctuated"
+                "a Brazilian CPF (11 digits) or CNPJ (14 characters), bare or punctuated"
             }
             NamedCheck::Ifsc => "an Indian IFSC (4 letters, the digit 0, 6 letters or digits)",
             NamedCheck::SwiftBic => "a SWIFT BIC (ISO 9362: 8 or 11 upper-case characters)",
@@ -197,9 +198,11 @@ const fn charset_message(c: NamedCheck) -> &'static str {
         }
         NamedCheck::Clabe => "is not a valid CLABE: only digits are allowed",
         NamedCheck::Cpf => "is not a valid CPF: only digits, '.' and '-' are allowed",
-        NamedCheck::Cnpj => "is not a valid CNPJ: only digits, '.', '/' and '-' are allowed",
+        NamedCheck::Cnpj => {
+            "is not a valid CNPJ: only digits, upper-case letters, '.', '/' and '-' are allowed"
+        }
         NamedCheck::CpfOrCnpj => {
-            "is not a valid CPF or CNPJ: only digits, '.', '/' and '-' are allowed"
+            "is not a valid CPF or CNPJ: only digits, upper-case letters, '.', '/' and '-' are allowed"
         }
         NamedCheck::Ifsc => "is not a valid IFSC: only upper-case letters and digits are allowed",
         NamedCheck::SwiftBic => {
@@ -215,9 +218,9 @@ const fn length_message(c: NamedCheck) -> &'static str {
         }
         NamedCheck::Clabe => "is not a valid CLABE: it must be exactly 18 digits",
         NamedCheck::Cpf => "is not a valid CPF: it must have exactly 11 digits",
-        NamedCheck::Cnpj => "is not a valid CNPJ: it must have exactly 14 digits",
+        NamedCheck::Cnpj => "is not a valid CNPJ: it must have exactly 14 characters",
         NamedCheck::CpfOrCnpj => {
-            "is not a valid CPF or CNPJ: it must have 11 digits (CPF) or 14 digits (CNPJ)"
+            "is not a valid CPF or CNPJ: it must have 11 digits (CPF) or 14 characters (CNPJ)"
         }
         NamedCheck::Ifsc => "is not a valid IFSC: it must be exactly 11 characters",
         NamedCheck::SwiftBic => "is not a valid SWIFT BIC: it must be 8 or 11 characters",
@@ -232,7 +235,7 @@ const fn format_message(c: NamedCheck) -> &'static str {
         NamedCheck::Clabe => "is not a valid CLABE: it must be 18 digits",
         NamedCheck::Cpf => "is not a valid CPF: use 11 bare digits or the 000.000.000-00 layout",
         NamedCheck::Cnpj => {
-            "is not a valid CNPJ: use 14 bare digits or the 00.000.000/0000-00 layout"
+            "is not a valid CNPJ: use 14 bare characters or the 00.000.000/0000-00 layout"
         }
         NamedCheck::CpfOrCnpj => {
             "is not a valid CPF or CNPJ: use bare digits, 000.000.000-00 or 00.000.000/0000-00"
@@ -241,7 +244,7 @@ const fn format_message(c: NamedCheck) -> &'static str {
             "is not a valid IFSC: expected 4 letters, the digit 0, then 6 letters or digits"
         }
         NamedCheck::SwiftBic => {
-            "is not a valid SWIFT BIC: expected 4 letters, a 2-letter country code, \
+            "is not a valid SWIFT BIC: expected 4 letters or digits, a 2-letter country code, \
              2 letters or digits, and an optional 3-character branch"
         }
     }
@@ -511,48 +514,69 @@ fn is_br_char(b: &u8) -> bool {
     b.is_ascii_digit() || matches!(b, b'.' | b'/' | b'-')
 }
 
-/// True when `bytes` fits `layout`, where `#` stands for any ASCII digit.
-fn matches_layout(bytes: &[u8], layout: &[u8]) -> bool {
+/// [`is_br_char`], or an upper-case letter: CNPJs issued from July 2026 are alphanumeric
+/// (Receita Federal, IN RFB 2.229/2024): 12 characters `[0-9A-Z]`, then 2 check digits.
+fn is_cnpj_char(b: &u8) -> bool {
+    is_br_char(b) || b.is_ascii_uppercase()
+}
+
+/// The value of each CPF/CNPJ character, separators skipped: a character's ASCII code − 48
+/// (digits 0–9; with `letters`, `A` = 17 … `Z` = 42, as the alphanumeric CNPJ defines).
+fn br_values(bytes: &[u8], letters: bool) -> impl Iterator<Item = u32> + '_ {
+    bytes
+        .iter()
+        .filter(move |b| b.is_ascii_digit() || (letters && b.is_ascii_uppercase()))
+        .map(|b| u32::from(b - b'0'))
+}
+
+/// True when `bytes` fits `layout`, where `#` stands for an ASCII digit (or, with `letters`,
+/// an upper-case letter).
+fn matches_layout(bytes: &[u8], layout: &[u8], letters: bool) -> bool {
     bytes.len() == layout.len()
         && bytes.iter().zip(layout).all(|(b, l)| match l {
-            b'#' => b.is_ascii_digit(),
+            b'#' => b.is_ascii_digit() || (letters && b.is_ascii_uppercase()),
             _ => b == l,
         })
 }
 
-/// Brazilian mod-11 check digit of the leading digits (as many as there are weights).
-fn mod11_digit(bytes: &[u8], weights: &[u32]) -> u32 {
-    let sum: u32 = digit_values(bytes).zip(weights).map(|(d, w)| d * w).sum();
+/// Brazilian mod-11 check digit of the leading characters (as many as there are weights).
+fn mod11_digit(bytes: &[u8], weights: &[u32], letters: bool) -> u32 {
+    let sum: u32 = br_values(bytes, letters)
+        .zip(weights)
+        .map(|(d, w)| d * w)
+        .sum();
     match sum % 11 {
         0 | 1 => 0,
         r => 11 - r,
     }
 }
 
-/// Checks a CPF or CNPJ: charset, digit count (`w2.len() + 1`), layout, repetition, then the
-/// two mod-11 check digits at digit positions `w1.len()` and `w2.len()`.
+/// Checks a CPF or CNPJ: charset, character count (`w2.len() + 1`), layout, repetition, then
+/// the two mod-11 check digits at positions `w1.len()` and `w2.len()` (a letter there never
+/// equals a check digit, which is 0–9).
 fn check_br(
     bytes: &[u8],
     check: NamedCheck,
     layout: &[u8],
     allowed: impl Fn(&u8) -> bool,
     (w1, w2): (&[u32], &[u32]),
+    letters: bool,
 ) -> Result<(), CheckFailure> {
     require_charset(bytes, check, allowed)?;
-    let count = digit_values(bytes).count();
+    let count = br_values(bytes, letters).count();
     if count != w2.len() + 1 {
         return Err(CheckFailure::Length(check));
     }
-    if bytes.len() != count && !matches_layout(bytes, layout) {
+    if bytes.len() != count && !matches_layout(bytes, layout, letters) {
         return Err(CheckFailure::Format(check));
     }
-    let first = digit_values(bytes).next();
-    if digit_values(bytes).all(|d| Some(d) == first) {
+    let first = br_values(bytes, letters).next();
+    if br_values(bytes, letters).all(|d| Some(d) == first) {
         return Err(CheckFailure::RepeatedDigits(check));
     }
-    let mut checks = digit_values(bytes).skip(w1.len());
-    let ok = checks.next() == Some(mod11_digit(bytes, w1))
-        && checks.next() == Some(mod11_digit(bytes, w2));
+    let mut checks = br_values(bytes, letters).skip(w1.len());
+    let ok = checks.next() == Some(mod11_digit(bytes, w1, letters))
+        && checks.next() == Some(mod11_digit(bytes, w2, letters));
     if ok {
         Ok(())
     } else {
@@ -568,6 +592,7 @@ fn check_cpf(bytes: &[u8]) -> Result<(), CheckFailure> {
         CPF_LAYOUT,
         allowed,
         (&CPF_W1, &CPF_W2),
+        false,
     )
 }
 
@@ -576,15 +601,16 @@ fn check_cnpj(bytes: &[u8]) -> Result<(), CheckFailure> {
         bytes,
         NamedCheck::Cnpj,
         CNPJ_LAYOUT,
-        is_br_char,
+        is_cnpj_char,
         (&CNPJ_W1, &CNPJ_W2),
+        true,
     )
 }
 
 fn check_cpf_or_cnpj(bytes: &[u8]) -> Result<(), CheckFailure> {
     const CHECK: NamedCheck = NamedCheck::CpfOrCnpj;
-    require_charset(bytes, CHECK, is_br_char)?;
-    match digit_values(bytes).count() {
+    require_charset(bytes, CHECK, is_cnpj_char)?;
+    match br_values(bytes, true).count() {
         11 => check_cpf(bytes),
         14 => check_cnpj(bytes),
         _ => Err(CheckFailure::Length(CHECK)),
@@ -614,8 +640,12 @@ fn check_swift_bic(bytes: &[u8]) -> Result<(), CheckFailure> {
     if bytes.len() != 8 && bytes.len() != 11 {
         return Err(CheckFailure::Length(CHECK));
     }
-    // Institution (4) and country (2) are letters; location and branch may be digits.
-    if bytes.iter().take(6).all(u8::is_ascii_uppercase) {
+    // ISO 9362 since 2014: the business party prefix (4) is letters or digits, the country
+    // code (2) letters, location (2) and branch (3) letters or digits.
+    if bytes
+        .get(4..6)
+        .is_some_and(|c| c.iter().all(u8::is_ascii_uppercase))
+    {
         Ok(())
     } else {
         Err(CheckFailure::Format(CHECK))
@@ -786,7 +816,15 @@ mod tests {
         assert_eq!(fails(cnpj, "1122233300018"), Length(cnpj));
         assert_eq!(fails(cnpj, "11.222.333.0001-81"), Format(cnpj));
         assert_eq!(fails(cnpj, "11222333/0001-81"), Format(cnpj));
-        assert_eq!(fails(cnpj, "AB.222.333/0001-81"), Charset(cnpj));
+        // Alphanumeric CNPJs (from July 2026): the Receita Federal's example, and others.
+        assert_valid(
+            cnpj,
+            &["12.ABC.345/01DE-35", "12ABC34501DE35", "A1B2C3D4E5F668"],
+        );
+        assert_eq!(fails(cnpj, "12.ABC.345/01DE-36"), CheckDigit(cnpj));
+        assert_eq!(fails(cnpj, "12ABC34501DE3A"), CheckDigit(cnpj));
+        assert_eq!(fails(cnpj, "12.abc.345/01de-35"), Charset(cnpj));
+        assert_eq!(fails(cnpj, "AA.AAA.AAA/AAAA-AA"), RepeatedDigits(cnpj));
     }
 
     #[test]
@@ -808,7 +846,10 @@ mod tests {
         assert_eq!(fails(both, "11222333000182"), CheckDigit(cnpj));
         assert_eq!(fails(both, "111.111.111-11"), RepeatedDigits(cpf));
         assert_eq!(fails(both, "123456789012"), Length(both));
-        assert_eq!(fails(both, "5299822472X"), Charset(both));
+        assert_eq!(fails(both, "5299822472x"), Charset(both));
+        // 11 characters are a CPF, which has no letters.
+        assert_eq!(fails(both, "5299822472X"), Charset(cpf));
+        assert_valid(both, &["12.ABC.345/01DE-35"]);
         assert_eq!(fails(both, ""), Empty(both));
     }
 
@@ -838,13 +879,16 @@ mod tests {
                 "NEDSZAJJXXX",
                 "CHASUS33",
                 "BOFAUS3N",
+                // ISO 9362:2014 allows digits in the business party prefix.
+                "DEU1DEFF",
+                "1234GB2L",
             ],
         );
         assert_eq!(fails(bic, "DEUTDEF"), Length(bic));
         assert_eq!(fails(bic, "DEUTDEFF5"), Length(bic));
         assert_eq!(fails(bic, "DEUTDEFF5000"), Length(bic));
         assert_eq!(fails(bic, "DEUT12FF"), Format(bic));
-        assert_eq!(fails(bic, "DEU1DEFF"), Format(bic));
+        assert_eq!(fails(bic, "DEUTD1FF"), Format(bic));
         assert_eq!(fails(bic, "deutdeff"), Charset(bic));
         assert_eq!(fails(bic, "DEUT DEFF"), Charset(bic));
         assert_eq!(fails(bic, "DEUTDEFFÜ"), Charset(bic));

@@ -168,6 +168,24 @@ impl Spec {
             .and_then(|e| self.type_def(&e.request.value))
     }
 
+    /// The payment method types the API declares: the values of the enum that types
+    /// `payeeInfo.paymentMethodType` in the payout request (empty when it is not an enum).
+    pub fn method_types(&self) -> Vec<&str> {
+        fn field_type<'a>(t: &'a TypeDef, name: &str) -> Option<&'a str> {
+            t.fields
+                .iter()
+                .find(|f| f.name.value == name)
+                .map(|f| f.ty.value.as_str())
+        }
+        self.payout_request_type()
+            .and_then(|t| field_type(t, "payeeInfo"))
+            .and_then(|p| self.type_def(p))
+            .and_then(|p| field_type(p, "paymentMethodType"))
+            .and_then(|e| self.enum_def(e))
+            .map(|e| e.values.iter().map(|v| v.value.value.as_str()).collect())
+            .unwrap_or_default()
+    }
+
     /// How big the spec is.
     pub fn counts(&self) -> Counts {
         let markets = self.countries.iter().chain(&self.rails);

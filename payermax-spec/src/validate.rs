@@ -11,7 +11,9 @@
 //! - amount limits and per-organisation limits apply only when `trade.currency` is the method's
 //!   currency (limits are stated in the destination currency);
 //! - a country the spec does not describe gets the API-wide rules only: PayerMax pays out to
-//!   more countries than the public pages document;
+//!   more countries than the public pages document; so does a payment method type the API
+//!   declares that a described country's file does not list (a clearing rail refuses it, and
+//!   an undeclared type is refused everywhere);
 //! - fields the API does not declare are not processed (as PayerMax does for element validation).
 
 use crate::checks::NamedCheck;
@@ -742,6 +744,15 @@ impl Spec {
                 .filter(move |m| m.method_type.value == method_type)
         };
         let Some(first) = candidates().next() else {
+            // A country's file lists the methods PayerMax documents for it, and that list is
+            // not known to be complete (payee-rules.md §0, §10: CARRIER_BILLING and ATM_CARD
+            // have rules but no country page lists them): another type the API declares gets
+            // the API-wide rules only. A type the API does not declare (a typo: the enum takes
+            // unknown values, as PayerMax may add some) and any other type on a rail (a
+            // bank-transfer route) are refused.
+            if rail.is_none() && self.method_types().contains(&method_type) {
+                return Ok(None);
+            }
             let mut offered: Vec<&str> = market
                 .def
                 .methods
@@ -784,6 +795,13 @@ impl Spec {
         let Selection { market, method } = sel;
         let what = What(market, method);
         if let Some(org_rule) = &method.target_org {
+            let same_type = || {
+                market
+                    .def
+                    .methods
+                    .iter()
+                    .filter(|m| m.method_type.value == method.method_type.value)
+            };
             match keys.target_org {
                 None if org_rule.required == Some(true) && mode == Mode::Payout => {
                     out.push(Violation::new(
@@ -792,10 +810,24 @@ impl Spec {
                         what.around("is required for ", ""),
                     ));
                 }
+                // `select_by` fell back to the first method of the type: no method of it lists
+                // `org`. Refused only when every one of them has a complete list, naming all
+                // their organisations (BR WALLET: MERCADOPAGO and PAGBANK).
                 Some(org)
-                    if org_rule.complete && !org_rule.values.iter().any(|v| v.value == org) =>
+                    if org_rule.complete
+                        && !org_rule.values.iter().any(|v| v.value == org)
+                        && same_type()
+                            .all(|m| m.target_org.as_ref().is_none_or(|t| t.complete)) =>
                 {
-                    let allowed: Vec<&str> = org_rule.values.iter().map(|v| v.as_str()).collect();
+                    let mut allowed: Vec<&str> = Vec::new();
+                    for v in same_type()
+                        .filter_map(|m| m.target_org.as_ref())
+                        .flat_map(|t| &t.values)
+                    {
+                        if !allowed.contains(&v.as_str()) {
+                            allowed.push(v.as_str());
+                        }
+                    }
                     out.push(
                         Violation::new(
                             "payeeInfo.targetOrg",

@@ -229,3 +229,56 @@ fn element_validation_report_shape() {
         ]
     );
 }
+
+/// The built-in spec's country lists are not known to be complete (payee-rules.md §0, §10).
+#[test]
+fn declared_method_types_a_country_does_not_list_get_the_api_wide_rules() {
+    let spec = payermax_spec::builtin().unwrap();
+    let mut data = pix();
+    for declared in ["CASH", "CARRIER_BILLING", "ATM_CARD"] {
+        data["payeeInfo"]["paymentMethodType"] = json!(declared);
+        assert_eq!(report(&spec, &data), Vec::<String>::new(), "{declared}");
+    }
+    // Not a type the API declares: a typo, refused with what Brazil offers.
+    data["payeeInfo"]["paymentMethodType"] = json!("BANK_TRANSFERR");
+    let lines = report(&spec, &data);
+    assert!(
+        lines.len() == 1
+            && lines[0].starts_with(
+                "payeeInfo.paymentMethodType: BR offers no BANK_TRANSFERR payouts (offered: "
+            ),
+        "{lines:?}"
+    );
+    // A rail is a bank-transfer route: another type is refused there.
+    let mut sepa = pix();
+    sepa["country"] = json!("DE");
+    sepa["clearingRail"] = json!("SEPA");
+    sepa["payeeInfo"]["paymentMethodType"] = json!("WALLET");
+    let lines = report(&spec, &sepa);
+    assert!(
+        lines.iter().any(|l| l.ends_with("[method_unavailable]")),
+        "{lines:?}"
+    );
+}
+
+#[test]
+fn an_organisation_no_method_of_its_type_lists_is_refused_naming_them_all() {
+    let spec = payermax_spec::builtin().unwrap();
+    let mut data = pix();
+    data["payeeInfo"]["paymentMethodType"] = json!("WALLET");
+    data["payeeInfo"]["targetOrg"] = json!("PICPAY");
+    let lines = report(&spec, &data);
+    assert!(
+        lines.contains(
+            &"payeeInfo.targetOrg: `PICPAY` is not one of: MERCADOPAGO, PAGBANK [enum]".to_owned()
+        ),
+        "{lines:?}"
+    );
+    data["payeeInfo"]["targetOrg"] = json!("PAGBANK");
+    assert!(
+        !report(&spec, &data)
+            .iter()
+            .any(|l| l.starts_with("payeeInfo.targetOrg")),
+        "PAGBANK is Brazil's second WALLET method"
+    );
+}

@@ -69,6 +69,8 @@ pub enum Signing {
     Unsigned,
     /// With the merchant's private key: well-formed but not PayerMax's.
     WrongKey,
+    /// A `sign` header whose bytes are not text.
+    NotText,
 }
 
 /// What the server does with a request.
@@ -229,20 +231,24 @@ async fn serve(
             body,
             signing,
         } => {
-            let sign = match signing {
-                Signing::PayerMax => Some(sign_as(PAYERMAX_PRIVATE, &body)),
-                Signing::WrongKey => Some(sign_as(MERCHANT_PRIVATE, &body)),
+            let sign: Option<Vec<u8>> = match signing {
+                Signing::PayerMax => Some(sign_as(PAYERMAX_PRIVATE, &body).into_bytes()),
+                Signing::WrongKey => Some(sign_as(MERCHANT_PRIVATE, &body).into_bytes()),
+                Signing::NotText => Some(vec![0xff, 0xfe, 0x80]),
                 Signing::Unsigned => None,
             };
             let mut head = format!(
                 "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n",
                 body.len()
-            );
+            )
+            .into_bytes();
             if let Some(sign) = sign {
-                head.push_str(&format!("sign: {sign}\r\n"));
+                head.extend_from_slice(b"sign: ");
+                head.extend_from_slice(&sign);
+                head.extend_from_slice(b"\r\n");
             }
-            head.push_str("\r\n");
-            let _ = stream.write_all(head.as_bytes()).await;
+            head.extend_from_slice(b"\r\n");
+            let _ = stream.write_all(&head).await;
             let _ = stream.write_all(body.as_bytes()).await;
             let _ = stream.shutdown().await;
         }
