@@ -103,6 +103,7 @@ pub struct SandboxConfig {
     pub(crate) notify_timeout: Duration,
     pub(crate) state_file: Option<PathBuf>,
     pub(crate) max_body_bytes: usize,
+    pub(crate) request_log_limit: usize,
     pub(crate) read_timeout: Duration,
     pub(crate) faults: FaultPlan,
 }
@@ -123,6 +124,7 @@ impl Default for SandboxConfig {
             notify_timeout: Duration::from_secs(10),
             state_file: None,
             max_body_bytes: 256 * 1024,
+            request_log_limit: 100_000,
             read_timeout: Duration::from_secs(30),
             faults: FaultPlan::default(),
         }
@@ -140,6 +142,7 @@ impl std::fmt::Debug for SandboxConfig {
             .field("notify_scale", &self.notify_scale)
             .field("state_file", &self.state_file)
             .field("max_body_bytes", &self.max_body_bytes)
+            .field("request_log_limit", &self.request_log_limit)
             .field("read_timeout", &self.read_timeout)
             .finish_non_exhaustive()
     }
@@ -207,6 +210,14 @@ impl SandboxConfig {
     /// Keeps orders in an append-only journal at `path` (JSON lines), read back on start.
     pub fn state_file(mut self, path: impl Into<PathBuf>) -> Self {
         self.state_file = Some(path.into());
+        self
+    }
+
+    /// How many requests [`Sandbox::requests`](crate::Sandbox::requests) keeps (default
+    /// 100 000): past that the oldest entry goes, so a sandbox that runs for long (a load test,
+    /// a shared development instance) does not grow without bound. Orders are kept whatever.
+    pub fn request_log_limit(mut self, limit: usize) -> Self {
+        self.request_log_limit = limit;
         self
     }
 

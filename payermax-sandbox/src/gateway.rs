@@ -263,9 +263,7 @@ pub(crate) fn process(shared: &Shared, api: Api, body: &[u8], sign: Option<&str>
                 }
             }
         };
-        state
-            .requests
-            .push(received(api.name(), now, body, &answer, chosen.applied()));
+        state.log_request(received(api.name(), now, body, &answer, chosen.applied()));
         Processed {
             answer,
             latency: chosen.latency,

@@ -179,6 +179,7 @@ impl Sandbox {
         })?;
         let mut state = State {
             faults: FaultState::new(config.faults),
+            request_log_limit: config.request_log_limit,
             ..State::default()
         };
         for merchant in config.merchants {
@@ -298,9 +299,11 @@ impl Sandbox {
         })
     }
 
-    /// Every request received since start, in arrival order.
+    /// The requests received since start, in arrival order: the newest
+    /// [`SandboxConfig::request_log_limit`] of them.
     pub fn requests(&self) -> Vec<ReceivedRequest> {
-        self.shared.with_state(|s| s.requests.clone())
+        self.shared
+            .with_state(|s| s.requests.iter().cloned().collect())
     }
 
     /// The requests whose `data.outTradeNo` is `out_trade_no`.

@@ -92,7 +92,7 @@ async fn handle(
                 corrupt_sign: false,
             };
             let entry = gateway::received(&api_name, shared.now(), b"", &answer, Vec::new());
-            shared.with_state(|s| s.requests.push(entry));
+            shared.with_state(|s| s.log_request(entry));
             return respond(&shared, answer);
         }
     };

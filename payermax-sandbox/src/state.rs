@@ -10,7 +10,7 @@ use crate::notify::{Delivery, NotificationRecord};
 use crate::order::{Order, Status, StatusChange, Step};
 use payermax_runtime::{Clock, PrivateKey, PublicKey};
 use payermax_spec::Spec;
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 use tokio::sync::watch;
@@ -42,7 +42,9 @@ pub(crate) struct State {
     pub(crate) index: HashMap<OrderKey, usize>,
     /// How many orders each key ever created (replayed ones included): the double-payment check.
     pub(crate) created: HashMap<OrderKey, usize>,
-    pub(crate) requests: Vec<ReceivedRequest>,
+    /// The newest requests, at most `request_log_limit` of them.
+    pub(crate) requests: VecDeque<ReceivedRequest>,
+    pub(crate) request_log_limit: usize,
     pub(crate) notifications: Vec<NotificationRecord>,
     pub(crate) duplicate_notify: HashSet<OrderKey>,
     pub(crate) faults: FaultState,
@@ -52,6 +54,17 @@ pub(crate) struct State {
 }
 
 impl State {
+    /// Logs a request, dropping the oldest entry when the log is full.
+    pub(crate) fn log_request(&mut self, entry: ReceivedRequest) {
+        if self.request_log_limit == 0 {
+            return;
+        }
+        while self.requests.len() >= self.request_log_limit {
+            self.requests.pop_front();
+        }
+        self.requests.push_back(entry);
+    }
+
     pub(crate) fn order(&self, key: &OrderKey) -> Option<&Order> {
         self.index.get(key).and_then(|&i| self.orders.get(i))
     }

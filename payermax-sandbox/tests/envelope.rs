@@ -43,6 +43,30 @@ async fn a_good_request_gets_a_signed_documented_answer() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_request_log_keeps_the_newest_entries_up_to_its_limit() {
+    let sandbox = Sandbox::start(config().request_log_limit(3)).await.unwrap();
+    for n in 1..=5 {
+        let data = serde_json::json!({ "outTradeNo": format!("log_{n}") });
+        assert_eq!(call(&sandbox, QRY, &data).await.code(), "ORDER_NOT_EXIST");
+    }
+    let kept: Vec<Option<String>> = sandbox
+        .requests()
+        .into_iter()
+        .map(|r| r.out_trade_no)
+        .collect();
+    assert_eq!(
+        kept,
+        ["log_3", "log_4", "log_5"].map(|s| Some(s.to_owned()))
+    );
+    sandbox.shutdown().await;
+    // 0 keeps none.
+    let quiet = Sandbox::start(config().request_log_limit(0)).await.unwrap();
+    call(&quiet, QRY, &unknown_order()).await;
+    assert!(quiet.requests().is_empty());
+    quiet.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_or_missing_signature_is_sign_verify_failed() {
     let sandbox = start().await;
     let client = http();
