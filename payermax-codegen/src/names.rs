@@ -1,6 +1,5 @@
 //! Rust names for spec names: `outTradeNo` → `out_trade_no`, `BANK_TRANSFER` → `BankTransfer`.
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::{Ident, Span};
 
 const KEYWORDS: &[&str] = &[
@@ -27,16 +26,12 @@ pub fn ident(name: &str) -> Ident {
     }
 }
 
-/// `outTradeNo` → `out_trade_no`.
+/// `outTradeNo` → `out_trade_no` ([`payermax_spec::names::snake_name`]).
 pub fn snake(name: &str) -> Ident {
-    ident(&name.to_snake_case())
+    ident(&payermax_spec::names::snake_name(name))
 }
 
-/// `BANK_TRANSFER` → `BankTransfer`; `pix` → `Pix`.
+/// `BANK_TRANSFER` → `BankTransfer`; `pix` → `Pix` ([`payermax_spec::names::camel_name`]).
 pub fn camel(name: &str) -> Ident {
-    let mut s = name.to_upper_camel_case();
-    if s.is_empty() {
-        s = "Empty".into();
-    }
-    ident(&s)
+    ident(&payermax_spec::names::camel_name(name))
 }

@@ -39,6 +39,7 @@ pub mod doc;
 pub mod fast;
 pub mod load;
 pub mod model;
+pub mod names;
 pub mod pattern;
 mod semantic;
 pub mod sp;

@@ -121,6 +121,183 @@ pub(crate) fn check(
     }
 }
 
+/// What generated code names after the spec must compile: every name converts to a Rust
+/// identifier, no two collide once converted, none takes a name `generate!()` uses itself, and
+/// the shapes codegen relies on hold (one endpoint per request type, no empty enum, the
+/// payout's idempotency key is `outTradeNo`).
+fn check_rust_names(cx: &mut Ctx, api: &ApiFile, file: &str) {
+    use crate::names::{CLIENT_METHODS, GENERATED_ITEMS, camel_name, is_identifier, snake_name};
+    let mut items: HashMap<String, &Sp<String>> = HashMap::new();
+    for name in api
+        .types
+        .iter()
+        .map(|t| &t.name)
+        .chain(api.enums.iter().map(|e| &e.name))
+    {
+        let rust = camel_name(name);
+        if !is_identifier(&rust) || GENERATED_ITEMS.contains(&rust.as_str()) {
+            cx.err(
+                file,
+                name.pos,
+                format!(
+                    "`{}` becomes the Rust type `{rust}`, which generated code cannot use",
+                    name.value
+                ),
+                Some(format!(
+                    "use ASCII letters, digits and `_`; `{}` are generated items",
+                    GENERATED_ITEMS.join("`, `")
+                )),
+            );
+        } else if let Some(first) = items.insert(rust.clone(), name)
+            && first.value != name.value
+        {
+            cx.err(
+                file,
+                name.pos,
+                format!(
+                    "`{}` and `{}` (line {}) both become the Rust type `{rust}`",
+                    name.value, first.value, first.pos.line
+                ),
+                Some("rename one".into()),
+            );
+        }
+    }
+    for t in &api.types {
+        let mut fields: HashMap<String, &Sp<String>> = HashMap::new();
+        for f in &t.fields {
+            let rust = snake_name(&f.name);
+            let reserved = t.keep_unknown && rust == "extra";
+            if !is_identifier(&rust) || reserved {
+                cx.err(
+                    file,
+                    f.name.pos,
+                    format!(
+                        "field `{}` of `{}` becomes `{rust}`, which generated code cannot use",
+                        f.name.value, t.name.value
+                    ),
+                    Some(if reserved {
+                        "`extra` holds the unknown fields of a `keep_unknown` type; rename the field".into()
+                    } else {
+                        "use ASCII letters, digits and `_` (not `self`, `super` or `crate`)".into()
+                    }),
+                );
+            } else if let Some(first) = fields.insert(rust.clone(), &f.name)
+                && first.value != f.name.value
+            {
+                cx.err(
+                    file,
+                    f.name.pos,
+                    format!(
+                        "fields `{}` and `{}` (line {}) of `{}` both become `{rust}`",
+                        f.name.value, first.value, first.pos.line, t.name.value
+                    ),
+                    Some("rename one".into()),
+                );
+            }
+        }
+    }
+    for e in &api.enums {
+        if e.values.is_empty() {
+            cx.err(
+                file,
+                e.name.pos,
+                format!("enum `{}` has no values", e.name.value),
+                Some("list its values, or use `type: string`".into()),
+            );
+        }
+        let mut values: HashMap<String, &Sp<String>> = HashMap::new();
+        for v in &e.values {
+            let rust = camel_name(&v.value);
+            let reserved = e.direction.received() && rust == "Unknown";
+            if !is_identifier(&rust) || reserved {
+                cx.err(
+                    file,
+                    v.value.pos,
+                    format!(
+                        "value `{}` of `{}` becomes the variant `{rust}`, which generated code cannot use",
+                        v.value.value, e.name.value
+                    ),
+                    Some(if reserved {
+                        "an enum PayerMax sends has an `Unknown(String)` variant for values not listed; rename the value".into()
+                    } else {
+                        "use ASCII letters, digits and `_`".into()
+                    }),
+                );
+            } else if let Some(first) = values.insert(rust.clone(), &v.value)
+                && first.value != v.value.value
+            {
+                cx.err(
+                    file,
+                    v.value.pos,
+                    format!(
+                        "values `{}` and `{}` (line {}) of `{}` both become the variant `{rust}`",
+                        v.value.value, first.value, first.pos.line, e.name.value
+                    ),
+                    Some("rename one".into()),
+                );
+            }
+        }
+    }
+    let mut requests: HashMap<&str, &Sp<String>> = HashMap::new();
+    let fn_names: BTreeSet<&str> = api.endpoints.iter().map(|e| e.fn_name.as_str()).collect();
+    for ep in &api.endpoints {
+        let f = &ep.fn_name;
+        let generated = ["_idempotent", "_stream"]
+            .iter()
+            .map(|suffix| format!("{}{suffix}", f.value))
+            .find(|n| fn_names.contains(n.as_str()));
+        if snake_name(f) != f.value || !is_identifier(f) || CLIENT_METHODS.contains(&f.as_str()) {
+            cx.err(
+                file,
+                f.pos,
+                format!(
+                    "fn_name `{}` cannot name a method of the generated Client",
+                    f.value
+                ),
+                Some(format!(
+                    "use snake_case (`{}`), not one of `{}`",
+                    snake_name(f),
+                    CLIENT_METHODS.join("`, `")
+                )),
+            );
+        } else if let Some(n) = generated {
+            cx.err(
+                file,
+                f.pos,
+                format!(
+                    "fn_name `{}` would generate `{n}`, which another endpoint is called",
+                    f.value
+                ),
+                Some("rename one".into()),
+            );
+        }
+        if let Some(first) = requests.insert(ep.request.as_str(), &ep.api_name) {
+            cx.err(
+                file,
+                ep.request.pos,
+                format!(
+                    "`{}` is also the request type of `{}`: each endpoint needs a request type of its own",
+                    ep.request.value, first.value
+                ),
+                Some("declare a type for this endpoint (it may have the same fields)".into()),
+            );
+        }
+        if let Some(key) = &ep.idempotency_key
+            && key.value != "outTradeNo"
+        {
+            cx.err(
+                file,
+                key.pos,
+                format!(
+                    "idempotency_key `{}`: the SDK resolves payouts by `outTradeNo` only",
+                    key.value
+                ),
+                Some("PayerMax's idempotency key is `outTradeNo` (reference §5.3)".into()),
+            );
+        }
+    }
+}
+
 fn names_of(api: &ApiFile) -> BTreeSet<&str> {
     api.types
         .iter()
@@ -153,6 +330,7 @@ fn check_api(cx: &mut Ctx, api: &ApiFile, file: &str) {
     for t in &api.types {
         check_type(cx, file, t, &known);
     }
+    check_rust_names(cx, api, file);
     for e in &api.enums {
         let mut values = HashMap::new();
         for v in &e.values {
@@ -588,6 +766,15 @@ fn check_identity<'a>(
             code.pos,
             format!("`{}` is not an ISO 3166-1 alpha-2 code", code.value),
             Some("two upper-case letters, e.g. `BR`; quote `'NO'`".into()),
+        );
+    }
+    // The rail names a module of `payee` (`payee::sepa`).
+    if rail && !crate::names::is_identifier(&code.to_ascii_lowercase()) {
+        cx.err(
+            file,
+            code.pos,
+            format!("rail `{}` cannot name a Rust module", code.value),
+            Some("use ASCII letters, digits and `_`, e.g. `SEPA_INST`".into()),
         );
     }
     if !stem.eq_ignore_ascii_case(code) {

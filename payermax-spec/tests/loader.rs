@@ -255,3 +255,62 @@ fn missing_file_names_the_listing_line() {
         "{e:?}"
     );
 }
+
+/// Names that would not compile once generated, or would collide, are spec errors at their
+/// line (before this check, `generate!()` panicked or rustc failed at the macro call).
+#[test]
+fn names_that_generated_rust_cannot_use() {
+    let e = errors(&[
+        // Two fields that both become `last_name`.
+        (
+            "api.yaml",
+            "      - {name: firstName, type: string, max_len: 64}",
+            "      - {name: last_name, type: string, max_len: 64}",
+        ),
+        // A type called like a generated item.
+        ("api.yaml", "  - name: BankInfo", "  - name: Client"),
+        ("api.yaml", "type: BankInfo}", "type: Client}"),
+        // Two enum values that both become `BankTransfer`.
+        (
+            "api.yaml",
+            "      - value: REALTIME_PAYMENT",
+            "      - value: bank_transfer",
+        ),
+        // A method name with a dash, and a second endpoint on the same request type.
+        (
+            "api.yaml",
+            "    fn_name: pay\n    request: PayRequest\n    response: PayResponse\n    idempotency_key: outTradeNo",
+            "    fn_name: pay\n    request: PayRequest\n    response: PayResponse\n    idempotency_key: requestNo\n  - api_name: paymentOrderPayAgain\n    fn_name: pay-again\n    request: PayRequest",
+        ),
+        // A rail that cannot name a module.
+        ("rails/sepa.yaml", "rail: SEPA", "rail: SEPA-INST"),
+    ]);
+    let expected = [
+        "api.yaml:18:22: idempotency_key `requestNo`: the SDK resolves payouts by `outTradeNo` only (hint: PayerMax's idempotency key is `outTradeNo` (reference §5.3))",
+        "api.yaml:20:14: fn_name `pay-again` cannot name a method of the generated Client (hint: use snake_case (`pay_again`), not one of `new`, `from_runtime`, `runtime`, `verify_notification`)",
+        "api.yaml:21:14: `PayRequest` is also the request type of `paymentOrderPay`: each endpoint needs a request type of its own (hint: declare a type for this endpoint (it may have the same fields))",
+    ];
+    for line in expected {
+        assert!(e.contains(&line.to_owned()), "missing {line}\nin {e:#?}");
+    }
+    for fragment in [
+        "`Client` becomes the Rust type `Client`, which generated code cannot use",
+        "fields `lastName` and `last_name` (line 71) of `Name`",
+        "both become `last_name`",
+        "values `bank_transfer` and `BANK_TRANSFER`",
+        "rail `SEPA-INST` cannot name a Rust module",
+    ] {
+        assert!(
+            e.iter().any(|l| l.contains(fragment)),
+            "missing {fragment}\nin {e:#?}"
+        );
+    }
+    // Every one of them says where.
+    assert!(
+        e.iter().all(|l| l
+            .split(':')
+            .nth(1)
+            .is_some_and(|n| n.parse::<u32>().is_ok_and(|n| n > 0))),
+        "{e:#?}"
+    );
+}
