@@ -6,6 +6,7 @@ use payermax_runtime::keys::{self, PrivateKey, PublicKey};
 use std::fs;
 use std::io::Write as _;
 use std::path::Path;
+use zeroize::Zeroizing;
 
 /// File name of the generated private key inside the output directory.
 pub const PRIVATE_KEY_FILE: &str = "private_key.txt";
@@ -87,8 +88,11 @@ pub fn verify(public_key_file: &Path, sign_b64: &str, body: &[u8]) -> Result<boo
     }
 }
 
-fn read_key_file(path: &Path) -> Result<String, String> {
-    fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+/// A key file's text, wiped from memory when dropped.
+fn read_key_file(path: &Path) -> Result<Zeroizing<String>, String> {
+    fs::read_to_string(path)
+        .map(Zeroizing::new)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))
 }
 
 #[cfg(test)]

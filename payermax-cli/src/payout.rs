@@ -10,6 +10,7 @@ use payermax::runtime::{Config, Environment, Error, RetryPolicy};
 use std::io::IsTerminal as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use zeroize::Zeroizing;
 
 const AFTER_LONG_HELP: &str = "\
 THE PAYEE FILE
@@ -273,14 +274,14 @@ pub fn config_from_env(var: &Lookup<'_>) -> Result<Config, String> {
         Ok(k) => k,
         Err(e) => {
             problems.push(e);
-            (String::new(), "")
+            (Zeroizing::new(String::new()), "")
         }
     };
     let (public_key, public_var) = match public_key {
         Ok(k) => k,
         Err(e) => {
             problems.push(e);
-            (String::new(), "")
+            (Zeroizing::new(String::new()), "")
         }
     };
     let (Some(merchant_no), Some(app_id), Some(environment), true) =
@@ -316,17 +317,21 @@ pub fn config_from_env(var: &Lookup<'_>) -> Result<Config, String> {
 }
 
 /// A key's text from `NAME` or from the file named by `NAME_FILE` (exactly one of them), and
-/// the variable it came from.
-fn key(var: &Lookup<'_>, name: &'static str, what: &str) -> Result<(String, &'static str), String> {
+/// the variable it came from. The text is wiped from memory when dropped.
+fn key(
+    var: &Lookup<'_>,
+    name: &'static str,
+    what: &str,
+) -> Result<(Zeroizing<String>, &'static str), String> {
     let file_var: &'static str = match name {
         "PAYERMAX_PRIVATE_KEY" => "PAYERMAX_PRIVATE_KEY_FILE",
         _ => "PAYERMAX_PUBLIC_KEY_FILE",
     };
     match (var(name)?, var(file_var)?) {
         (Some(_), Some(_)) => Err(format!("both {name} and {file_var} are set: set only one")),
-        (Some(text), None) => Ok((text, name)),
+        (Some(text), None) => Ok((Zeroizing::new(text), name)),
         (None, Some(path)) => std::fs::read_to_string(&path)
-            .map(|text| (text, file_var))
+            .map(|text| (Zeroizing::new(text), file_var))
             .map_err(|e| format!("{file_var}: cannot read {path}: {e}")),
         (None, None) => Err(format!("{name} (or {file_var}) is not set: {what}")),
     }

@@ -91,9 +91,16 @@ fn method(spec: &Spec, ep: &EndpointDef) -> TokenStream {
         doc.push_str("\n\nIdempotent: transient failures are retried with back-off, each attempt freshly signed.");
         quote!(self.inner.call_idempotent(#api, request, ERROR_TABLE).await)
     } else {
-        doc.push_str(
-            "\n\nOne attempt, never retried: see the `_idempotent` variant for a safe payout.",
-        );
+        let has_idempotent = ep.idempotency_key.is_some()
+            && ep
+                .resolve_with
+                .as_ref()
+                .is_some_and(|q| spec.endpoint(q).is_some());
+        doc.push_str(if has_idempotent {
+            "\n\nOne attempt, never retried: see the `_idempotent` variant for a safe payout."
+        } else {
+            "\n\nOne attempt, never retried."
+        });
         quote!(self.inner.call(#api, request, ERROR_TABLE).await)
     };
     let idempotent = match (&ep.idempotency_key, &ep.resolve_with) {
@@ -198,7 +205,9 @@ pub fn client(spec: &Spec) -> TokenStream {
 
 fn serde_ack(spec: &Spec) -> TokenStream {
     let ack = &spec.api.notification.ack;
-    let body = format!("{{\"code\":\"{}\",\"msg\":\"{}\"}}", ack.code, ack.msg);
+    // As JSON, so that a quote or backslash in the spec's text stays valid.
+    let body =
+        serde_json::json!({ "code": ack.code.as_str(), "msg": ack.msg.as_str() }).to_string();
     let doc = format!("The exact body PayerMax expects in answer to a notification: `{body}`.");
     quote! {
         #[doc = #doc]

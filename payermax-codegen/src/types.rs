@@ -91,7 +91,11 @@ fn one_struct(spec: &Spec, ty: &TypeDef, walked: bool) -> TokenStream {
     let name = camel(&ty.name);
     let mut doc = ty.doc.clone().unwrap_or_default();
     if !ty.confirmed {
-        doc.push_str("\n\n**Unconfirmed:** the reference does not document this shape; unknown fields are kept.");
+        doc.push_str(if ty.keep_unknown {
+            "\n\n**Unconfirmed:** the reference does not document this shape; unknown fields are kept."
+        } else {
+            "\n\n**Unconfirmed:** the reference does not document this shape."
+        });
     }
     let fields = ty.fields.iter().map(|f| {
         let id = snake(&f.name);

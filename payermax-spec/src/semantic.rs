@@ -34,6 +34,8 @@ pub const FIELD_VALIDATION_API: &str = "paymentFieldValidation";
 struct Ctx<'a> {
     diags: &'a mut Vec<Diagnostic>,
     patterns: HashMap<String, Pattern>,
+    /// Each currency's decimal places, and the file that first gave them.
+    decimals: HashMap<String, (u8, String)>,
 }
 
 impl Ctx<'_> {
@@ -100,6 +102,7 @@ pub(crate) fn check(
     let mut cx = Ctx {
         diags,
         patterns: HashMap::new(),
+        decimals: HashMap::new(),
     };
     check_api(&mut cx, &api, &api_file);
     let mut seen = HashMap::new();
@@ -607,6 +610,23 @@ fn check_market(
                 c.code.pos,
                 format!("duplicate currency `{}`", c.code.value),
                 None,
+            );
+        }
+        // `Currency::decimals()` has one answer per currency.
+        let first = cx
+            .decimals
+            .entry(c.code.value.clone())
+            .or_insert_with(|| (c.decimals.value, file.to_owned()))
+            .clone();
+        if first.0 != c.decimals.value {
+            cx.err(
+                file,
+                c.decimals.pos,
+                format!(
+                    "{} has {} decimal places here and {} in {}",
+                    c.code.value, c.decimals.value, first.0, first.1
+                ),
+                Some("a currency has one precision (reference §11); make them agree".into()),
             );
         }
         if c.code.len() != 3 || !c.code.bytes().all(|b| b.is_ascii_uppercase()) {

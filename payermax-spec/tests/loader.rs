@@ -314,3 +314,18 @@ fn names_that_generated_rust_cannot_use() {
         "{e:#?}"
     );
 }
+
+#[test]
+fn a_currency_has_one_precision_across_files() {
+    let e = errors(&[(
+        "countries/no.yaml",
+        "  - {code: NOK, decimals: 2, source: SUPPORTED}",
+        "  - {code: NOK, decimals: 2, source: SUPPORTED}\n  - {code: BRL, decimals: 3, source: SUPPORTED}",
+    )]);
+    assert_eq!(
+        e,
+        [
+            "countries/no.yaml:6:27: BRL has 3 decimal places here and 2 in countries/br.yaml (hint: a currency has one precision (reference §11); make them agree)"
+        ]
+    );
+}
