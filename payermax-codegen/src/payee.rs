@@ -77,6 +77,29 @@ fn payee_fields<'a>(
     if method.payee_types.is_some() {
         push("payeeType", false);
     }
+    // An object with a setter of its own (`name`) and setters for its members (`name.fullName`)
+    // would fill the struct from one and drop the other. Keep the members when one of them is
+    // required (it makes the object present); else keep the object.
+    let nested = |parent: &str, f: &PayeeField<'_>| {
+        f.path
+            .strip_prefix(parent)
+            .is_some_and(|rest| rest.starts_with('.'))
+    };
+    let parents: Vec<(String, bool)> = out
+        .iter()
+        .filter(|p| out.iter().any(|f| nested(&p.path, f)))
+        .map(|p| {
+            let member_required = out.iter().any(|f| nested(&p.path, f) && f.required);
+            (p.path.clone(), member_required)
+        })
+        .collect();
+    for (parent, member_required) in parents {
+        if member_required {
+            out.retain(|f| f.path != parent);
+        } else {
+            out.retain(|f| !nested(&parent, f));
+        }
+    }
     // Two fields with the same last segment (`name.fullName`, `bankInfo.fullName`) get the full path.
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
     for f in &out {
@@ -389,4 +412,63 @@ fn assign(spec: &Spec, payee: &TypeDef, path: &str, id: &proc_macro2::Ident) -> 
         }
     }
     quote!()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use std::path::Path;
+
+    /// The mini spec with SEPA requiring `payeeInfo.name` and, optionally or not, a member of it.
+    fn sepa_fields(member_required: bool) -> Vec<(String, bool)> {
+        let from =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../payermax-spec/tests/fixtures/mini");
+        let dir = std::env::temp_dir().join(format!(
+            "payermax-payee-{}-{member_required}",
+            std::process::id()
+        ));
+        for sub in ["countries", "rails"] {
+            std::fs::create_dir_all(dir.join(sub)).unwrap();
+        }
+        for file in [
+            "payermax.yaml",
+            "api.yaml",
+            "countries/br.yaml",
+            "countries/no.yaml",
+        ] {
+            std::fs::copy(from.join(file), dir.join(file)).unwrap();
+        }
+        let sepa = std::fs::read_to_string(from.join("rails/sepa.yaml")).unwrap()
+            + &format!(
+                "      - {{field: payeeInfo.name, required: true, source: SEPA}}\n      - {{field: payeeInfo.name.firstName, required: {member_required}, source: SEPA}}\n"
+            );
+        std::fs::write(dir.join("rails/sepa.yaml"), sepa).unwrap();
+        let spec = payermax_spec::from_root_file(dir.join("payermax.yaml")).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        let payee = spec.type_def("PayeeInfo").unwrap();
+        let method = &spec.rail("SEPA").unwrap().def.methods[0];
+        payee_fields(&spec, payee, method)
+            .into_iter()
+            .map(|f| (f.path, f.required))
+            .collect()
+    }
+
+    #[test]
+    fn an_object_and_its_members_never_both_get_setters() {
+        // A required member makes the object present: only the member gets a setter.
+        let fields = sepa_fields(true);
+        assert!(
+            fields.contains(&("name.firstName".into(), true)),
+            "{fields:?}"
+        );
+        assert!(!fields.iter().any(|(p, _)| p == "name"), "{fields:?}");
+        // An optional member: the object's setter, which can carry the member.
+        let fields = sepa_fields(false);
+        assert!(fields.contains(&("name".into(), true)), "{fields:?}");
+        assert!(
+            !fields.iter().any(|(p, _)| p == "name.firstName"),
+            "{fields:?}"
+        );
+    }
 }
