@@ -163,7 +163,8 @@ pub fn client(spec: &Spec) -> TokenStream {
             #(#methods)*
             #stream
             /// Verifies a notification's `sign` header over the raw body with this client's
-            /// PayerMax public key, then decodes it. Answer PayerMax with [`NOTIFICATION_ACK`].
+            /// PayerMax public key, decodes it, and refuses one addressed to another merchant
+            /// or app, or not a payout notification. Answer PayerMax with [`NOTIFICATION_ACK`].
             pub fn verify_notification(&self, body: &[u8], sign: ::std::option::Option<&str>) -> ::std::result::Result<#notification, #rt::Error> {
                 self.inner.verify_notification(body, sign)
             }

@@ -11,8 +11,13 @@
 //! - An inquiry answering `ORDER_NOT_EXIST`: wait ([`RetryPolicy::not_found_wait`], 5 minutes by
 //!   default), query again, at least twice ([`RetryPolicy::not_found_requeries`]); if the order
 //!   is still unknown, send it again with the same `outTradeNo`.
-//! - "Fix then resend" and "order failure" codes, unknown codes, signature and decoding errors:
-//!   returned to the caller, who decides.
+//! - An answer that cannot be trusted (bad or missing signature, undecodable body): says
+//!   nothing about the order, so it is resolved by an inquiry too.
+//! - An order found by inquiry with another amount or currency than the request's: the
+//!   `outTradeNo` names another payout; [`Error::OrderConflict`], and nothing is sent.
+//! - "Fix then resend" and "order failure" codes, unknown codes: returned to the caller, who
+//!   decides (an unsigned "order failure" asks to confirm by inquiry first, see
+//!   [`ApiError::signed`](crate::ApiError::signed)).
 //!
 //! [`RetryPolicy::not_found_wait`]: crate::RetryPolicy::not_found_wait
 //! [`RetryPolicy::not_found_requeries`]: crate::RetryPolicy::not_found_requeries

@@ -241,6 +241,22 @@ fn check_rust_names(cx: &mut Ctx, api: &ApiFile, file: &str) {
             }
         }
     }
+    // The generated `Payout` carries the status as this enum, read from what PayerMax sends.
+    match api.enums.iter().find(|e| e.name.value == STATUS_ENUM) {
+        Some(e) if !e.direction.received() => cx.err(
+            file,
+            e.name.pos,
+            format!("enum `{STATUS_ENUM}` is read from PayerMax's answers, so it cannot be `direction: request`"),
+            Some("use `direction: response` or `both`".into()),
+        ),
+        Some(_) => {}
+        None => cx.err(
+            file,
+            Pos { line: 1, column: 1 },
+            format!("no enum `{STATUS_ENUM}`: the generated `Payout` reports the order's status with it"),
+            Some("declare it under `enums:` with PENDING, SUCCESS, FAILED, BOUNCEBACK".into()),
+        ),
+    }
     let mut requests: HashMap<&str, &Sp<String>> = HashMap::new();
     let fn_names: BTreeSet<&str> = api.endpoints.iter().map(|e| e.fn_name.as_str()).collect();
     for ep in &api.endpoints {
@@ -708,13 +724,21 @@ fn check_market(
         }
         if let Some(org) = &method.target_org {
             for (name, limits) in &org.limits {
+                // An entry with neither bound has no position of its own: the method's.
+                let pos = limits
+                    .min
+                    .as_ref()
+                    .or(limits.max.as_ref())
+                    .map_or(method.id.pos, |s| s.pos);
+                if limits.min.is_none() && limits.max.is_none() {
+                    cx.err(
+                        file,
+                        pos,
+                        format!("limits for `{name}` give neither `min` nor `max`"),
+                        Some("give a bound, or remove the entry".into()),
+                    );
+                }
                 if !org.values.iter().any(|v| v.value == *name) {
-                    let pos = limits
-                        .min
-                        .as_ref()
-                        .or(limits.max.as_ref())
-                        .map(|s| s.pos)
-                        .unwrap_or_default();
                     cx.err(
                         file,
                         pos,

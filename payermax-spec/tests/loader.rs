@@ -329,3 +329,34 @@ fn a_currency_has_one_precision_across_files() {
         ]
     );
 }
+
+#[test]
+fn the_status_enum_is_read_from_answers() {
+    let e = errors(&[(
+        "api.yaml",
+        "  - name: PayoutStatus\n    direction: response",
+        "  - name: PayoutStatus\n    direction: request",
+    )]);
+    assert_eq!(
+        e,
+        [
+            "api.yaml:86:11: enum `PayoutStatus` is read from PayerMax's answers, so it cannot be `direction: request` (hint: use `direction: response` or `both`)"
+        ]
+    );
+}
+
+#[test]
+fn organisation_limits_without_bounds_are_placed_at_the_method() {
+    let e = errors(&[(
+        "countries/br.yaml",
+        "target_org: {required: true, values: [PIX], complete: true}",
+        "target_org: {required: true, values: [PIX], complete: true, limits: {CITI: {}}}",
+    )]);
+    assert_eq!(
+        e,
+        [
+            "countries/br.yaml:6:9: limits for `CITI` give neither `min` nor `max` (hint: give a bound, or remove the entry)",
+            "countries/br.yaml:6:9: limits for `CITI`, which is not among the method's target_org values",
+        ]
+    );
+}
