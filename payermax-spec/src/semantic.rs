@@ -130,7 +130,7 @@ pub(crate) fn check(
 /// payout's idempotency key is `outTradeNo`).
 fn check_rust_names(cx: &mut Ctx, api: &ApiFile, file: &str) {
     use crate::names::{CLIENT_METHODS, GENERATED_ITEMS, camel_name, is_identifier, snake_name};
-    let mut items: HashMap<String, &Sp<String>> = HashMap::new();
+    let mut items = HashMap::new();
     for name in api
         .types
         .iter()
@@ -138,65 +138,40 @@ fn check_rust_names(cx: &mut Ctx, api: &ApiFile, file: &str) {
         .chain(api.enums.iter().map(|e| &e.name))
     {
         let rust = camel_name(name);
-        if !is_identifier(&rust) || GENERATED_ITEMS.contains(&rust.as_str()) {
-            cx.err(
-                file,
-                name.pos,
+        let unusable =
+            (!is_identifier(&rust) || GENERATED_ITEMS.contains(&rust.as_str())).then(|| {
                 format!(
-                    "`{}` becomes the Rust type `{rust}`, which generated code cannot use",
-                    name.value
-                ),
-                Some(format!(
                     "use ASCII letters, digits and `_`; `{}` are generated items",
                     GENERATED_ITEMS.join("`, `")
-                )),
-            );
-        } else if let Some(first) = items.insert(rust.clone(), name)
-            && first.value != name.value
-        {
-            cx.err(
-                file,
-                name.pos,
-                format!(
-                    "`{}` and `{}` (line {}) both become the Rust type `{rust}`",
-                    name.value, first.value, first.pos.line
-                ),
-                Some("rename one".into()),
-            );
-        }
+                )
+            });
+        let scope = Scope {
+            noun: "",
+            of: String::new(),
+            becomes: "the Rust type ",
+        };
+        rust_name(cx, file, name, rust, unusable, &scope, &mut items);
     }
     for t in &api.types {
-        let mut fields: HashMap<String, &Sp<String>> = HashMap::new();
+        let mut fields = HashMap::new();
+        let scope = Scope {
+            noun: "field",
+            of: format!(" of `{}`", t.name.value),
+            becomes: "",
+        };
         for f in &t.fields {
             let rust = snake_name(&f.name);
-            let reserved = t.keep_unknown && rust == "extra";
-            if !is_identifier(&rust) || reserved {
-                cx.err(
-                    file,
-                    f.name.pos,
-                    format!(
-                        "field `{}` of `{}` becomes `{rust}`, which generated code cannot use",
-                        f.name.value, t.name.value
-                    ),
-                    Some(if reserved {
-                        "`extra` holds the unknown fields of a `keep_unknown` type; rename the field".into()
-                    } else {
-                        "use ASCII letters, digits and `_` (not `self`, `super` or `crate`)".into()
-                    }),
-                );
-            } else if let Some(first) = fields.insert(rust.clone(), &f.name)
-                && first.value != f.name.value
-            {
-                cx.err(
-                    file,
-                    f.name.pos,
-                    format!(
-                        "fields `{}` and `{}` (line {}) of `{}` both become `{rust}`",
-                        f.name.value, first.value, first.pos.line, t.name.value
-                    ),
-                    Some("rename one".into()),
-                );
-            }
+            let unusable = if t.keep_unknown && rust == "extra" {
+                Some(
+                    "`extra` holds the unknown fields of a `keep_unknown` type; rename the field"
+                        .into(),
+                )
+            } else {
+                (!is_identifier(&rust)).then(|| {
+                    "use ASCII letters, digits and `_` (not `self`, `super` or `crate`)".into()
+                })
+            };
+            rust_name(cx, file, &f.name, rust, unusable, &scope, &mut fields);
         }
     }
     for e in &api.enums {
@@ -208,37 +183,20 @@ fn check_rust_names(cx: &mut Ctx, api: &ApiFile, file: &str) {
                 Some("list its values, or use `type: string`".into()),
             );
         }
-        let mut values: HashMap<String, &Sp<String>> = HashMap::new();
+        let mut values = HashMap::new();
+        let scope = Scope {
+            noun: "value",
+            of: format!(" of `{}`", e.name.value),
+            becomes: "the variant ",
+        };
         for v in &e.values {
             let rust = camel_name(&v.value);
-            let reserved = e.direction.received() && rust == "Unknown";
-            if !is_identifier(&rust) || reserved {
-                cx.err(
-                    file,
-                    v.value.pos,
-                    format!(
-                        "value `{}` of `{}` becomes the variant `{rust}`, which generated code cannot use",
-                        v.value.value, e.name.value
-                    ),
-                    Some(if reserved {
-                        "an enum PayerMax sends has an `Unknown(String)` variant for values not listed; rename the value".into()
-                    } else {
-                        "use ASCII letters, digits and `_`".into()
-                    }),
-                );
-            } else if let Some(first) = values.insert(rust.clone(), &v.value)
-                && first.value != v.value.value
-            {
-                cx.err(
-                    file,
-                    v.value.pos,
-                    format!(
-                        "values `{}` and `{}` (line {}) of `{}` both become the variant `{rust}`",
-                        v.value.value, first.value, first.pos.line, e.name.value
-                    ),
-                    Some("rename one".into()),
-                );
-            }
+            let unusable = if e.direction.received() && rust == "Unknown" {
+                Some("an enum PayerMax sends has an `Unknown(String)` variant for values not listed; rename the value".into())
+            } else {
+                (!is_identifier(&rust)).then(|| "use ASCII letters, digits and `_`".into())
+            };
+            rust_name(cx, file, &v.value, rust, unusable, &scope, &mut values);
         }
     }
     // The generated `Payout` carries the status as this enum, read from what PayerMax sends.
@@ -314,6 +272,55 @@ fn check_rust_names(cx: &mut Ctx, api: &ApiFile, file: &str) {
                 Some("PayerMax's idempotency key is `outTradeNo` (reference §5.3)".into()),
             );
         }
+    }
+}
+
+/// Where a spec name lives, for messages: "field `a` of `T` becomes `a`".
+struct Scope {
+    /// `field`, `value`, or empty for a type.
+    noun: &'static str,
+    /// ` of `T``, or empty.
+    of: String,
+    /// What the Rust name is, with a trailing space (`the variant `), or empty.
+    becomes: &'static str,
+}
+
+/// Refuses `name`'s Rust name `rust` when `unusable` (the hint) says it cannot be used, or
+/// when another name of the same scope (`seen`) became the same Rust name.
+fn rust_name<'a>(
+    cx: &mut Ctx,
+    file: &str,
+    name: &'a Sp<String>,
+    rust: String,
+    unusable: Option<String>,
+    scope: &Scope,
+    seen: &mut HashMap<String, &'a Sp<String>>,
+) {
+    let Scope { noun, of, becomes } = scope;
+    let space = if noun.is_empty() { "" } else { " " };
+    if let Some(hint) = unusable {
+        cx.err(
+            file,
+            name.pos,
+            format!(
+                "{noun}{space}`{}`{of} becomes {becomes}`{rust}`, which generated code cannot use",
+                name.value
+            ),
+            Some(hint),
+        );
+    } else if let Some(first) = seen.insert(rust.clone(), name)
+        && first.value != name.value
+    {
+        let plural = if noun.is_empty() { "" } else { "s" };
+        cx.err(
+            file,
+            name.pos,
+            format!(
+                "{noun}{plural}{space}`{}` and `{}` (line {}){of} both become {becomes}`{rust}`",
+                name.value, first.value, first.pos.line
+            ),
+            Some("rename one".into()),
+        );
     }
 }
 
