@@ -54,6 +54,9 @@
 //! answered `ORDER_REPEAT` and resolved by an inquiry. It follows that:
 //! - **renaming the file changes every derived id**: the renamed file is a new batch and
 //!   would pay every row again;
+//! - builds of this SDK before the hash was added derived ids without it for names that had
+//!   to be changed (`june payouts.csv` → `june_payouts_r7`): finish a file that such a build
+//!   started with that build, or first copy its ids into an `outTradeNo` column;
 //! - **inserting, deleting or reordering rows changes the derived ids of the rows after the
 //!   change**: only append rows to a file that was (partly) paid, or give each row an
 //!   `outTradeNo`;

@@ -46,6 +46,17 @@ fn validating_a_valid_request_does_not_allocate() {
             allocations(|| assert!(invalid.validate().is_err())) > 0,
             "{name}: a report allocates"
         );
+        // A method type the country's file does not list (API-wide rules only) neither.
+        if name == "br_pix" {
+            let mut other = json.clone();
+            other["payeeInfo"]["paymentMethodType"] = serde_json::json!("CASH");
+            assert!(spec.validate_payout(&other).is_empty());
+            assert_eq!(
+                allocations(|| assert!(spec.validate_payout(&other).is_empty())),
+                0,
+                "{name}, JSON, unlisted method type"
+            );
+        }
         // The verdict alone does not, valid or not.
         assert_eq!(
             allocations(|| assert!(typed.is_valid() && !invalid.is_valid())),

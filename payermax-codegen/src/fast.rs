@@ -401,13 +401,7 @@ fn method_checks(paths: &Paths, market: &Market, method: &MethodDef) -> TokenStr
         };
         // As the interpreter: an organisation no method of this type lists is refused when
         // every method of the type has a complete list.
-        let every_list_complete = market
-            .def
-            .methods
-            .iter()
-            .filter(|m| m.method_type.value == method.method_type.value)
-            .all(|m| m.target_org.as_ref().is_none_or(|t| t.complete));
-        let known = if org.complete && every_list_complete {
+        let known = if org.complete && market.org_lists_complete(&method.method_type) {
             let ok = one_of(&quote!(o), org.values.iter().map(|v| v.as_str()));
             quote!(if !#ok { return false; })
         } else {

@@ -410,11 +410,8 @@ fn selector_violations(data: &Value) -> Vec<Value> {
         "payeeInfo.paymentMethodType",
     ]
     .into_iter()
-    .filter(|path| {
-        let value = path.split('.').try_fold(data, |v, seg| v.get(seg));
-        !matches!(value, Some(Value::String(s)) if !s.is_empty())
-    })
-    .map(|path| json!({"path": path, "code": "required", "params": {}, "message": "is required"}))
+    .filter(|path| payermax_spec::doc::lookup(data, path).as_str().is_none())
+    .map(|path| violation(path, "required", "is required"))
     .collect()
 }
 

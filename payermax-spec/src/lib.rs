@@ -86,6 +86,17 @@ pub struct Market {
 }
 
 impl Market {
+    /// Whether a `targetOrg` that no method of type `method_type` lists is refused: every
+    /// method of that type has a `complete` list (or none). The interpreter and the generated
+    /// check both ask this.
+    pub fn org_lists_complete(&self, method_type: &str) -> bool {
+        self.def
+            .methods
+            .iter()
+            .filter(|m| m.method_type.value == method_type)
+            .all(|m| m.target_org.as_ref().is_none_or(|t| t.complete))
+    }
+
     /// The country code, or the rail name.
     pub fn key(&self) -> &str {
         self.def
@@ -169,22 +180,10 @@ impl Spec {
             .and_then(|e| self.type_def(&e.request.value))
     }
 
-    /// The payment method types the API declares: the values of the enum that types
-    /// `payeeInfo.paymentMethodType` in the payout request (empty when it is not an enum).
+    /// The payment method types the API declares (the values of `PaymentMethodType`, as the
+    /// spec checks read them).
     pub fn method_types(&self) -> Vec<&str> {
-        fn field_type<'a>(t: &'a TypeDef, name: &str) -> Option<&'a str> {
-            t.fields
-                .iter()
-                .find(|f| f.name.value == name)
-                .map(|f| f.ty.value.as_str())
-        }
-        self.payout_request_type()
-            .and_then(|t| field_type(t, "payeeInfo"))
-            .and_then(|p| self.type_def(p))
-            .and_then(|p| field_type(p, "paymentMethodType"))
-            .and_then(|e| self.enum_def(e))
-            .map(|e| e.values.iter().map(|v| v.value.value.as_str()).collect())
-            .unwrap_or_default()
+        enum_values(&self.api, METHOD_TYPE_ENUM)
     }
 
     /// How big the spec is.

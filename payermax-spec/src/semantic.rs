@@ -259,8 +259,16 @@ fn check_rust_names(cx: &mut Ctx, api: &ApiFile, file: &str) {
                 Some("declare a type for this endpoint (it may have the same fields)".into()),
             );
         }
+        // (A key that is no field of the request is reported by `check_api` already.)
+        let is_field = |key: &str| {
+            api.types
+                .iter()
+                .find(|t| t.name.value == ep.request.value)
+                .is_some_and(|t| t.fields.iter().any(|f| f.name.value == key))
+        };
         if let Some(key) = &ep.idempotency_key
             && key.value != "outTradeNo"
+            && is_field(key)
         {
             cx.err(
                 file,

@@ -130,6 +130,8 @@ pub(crate) struct Plan {
     fields: Vec<Vec<FieldPlan>>,
     /// Per type: its fields by JSON name (for [`Plan::field_number`]).
     by_name: Vec<NameTable>,
+    /// The payment method types the API declares ([`Spec::method_types`]), read once.
+    method_types: Vec<String>,
     /// The payout request type.
     payout: Option<usize>,
     /// [`Spec::api_fingerprint`].
@@ -194,6 +196,10 @@ impl Plan {
         Plan {
             fingerprint: fingerprint(api),
             by_name,
+            method_types: crate::enum_values(api, crate::METHOD_TYPE_ENUM)
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
             fields: api
                 .types
                 .iter()
@@ -561,10 +567,11 @@ impl Spec {
         // JSON: one pass over the sent fields (a handful, where the type declares dozens)
         // instead of a lookup by name per declared field; fields the API does not declare are
         // passed over, as ever.
-        let mut slots = [Node::Absent; SLOTS];
-        let listed = !indexed
-            && def.fields.len() <= SLOTS
-            && obj.each_field(&mut |name, node| {
+        // (Filled only when read: a generated type is read by position.)
+        let mut storage: Option<[Node<'_>; SLOTS]> = None;
+        let slots = if !indexed && def.fields.len() <= SLOTS {
+            let slots = storage.insert([Node::Absent; SLOTS]);
+            obj.each_field(&mut |name, node| {
                 if let Some(slot) = self
                     .plan
                     .field_number(ty, def, name)
@@ -572,11 +579,15 @@ impl Spec {
                 {
                     *slot = node;
                 }
-            });
+            })
+            .then_some(&*slots)
+        } else {
+            None
+        };
         for (i, (field, plan)) in def.fields.iter().zip(plans).enumerate() {
             let v = if indexed {
                 obj.field_at(i)
-            } else if listed {
+            } else if let Some(slots) = slots {
                 slots.get(i).copied().unwrap_or(Node::Absent)
             } else {
                 obj.get(field.name.as_str())
@@ -750,7 +761,7 @@ impl Spec {
             // the API-wide rules only. A type the API does not declare (a typo: the enum takes
             // unknown values, as PayerMax may add some) and any other type on a rail (a
             // bank-transfer route) are refused.
-            if rail.is_none() && self.method_types().contains(&method_type) {
+            if rail.is_none() && self.plan.method_types.iter().any(|t| t == method_type) {
                 return Ok(None);
             }
             let mut offered: Vec<&str> = market
@@ -816,8 +827,7 @@ impl Spec {
                 Some(org)
                     if org_rule.complete
                         && !org_rule.values.iter().any(|v| v.value == org)
-                        && same_type()
-                            .all(|m| m.target_org.as_ref().is_none_or(|t| t.complete)) =>
+                        && market.org_lists_complete(&method.method_type) =>
                 {
                     let mut allowed: Vec<&str> = Vec::new();
                     for v in same_type()

@@ -280,13 +280,13 @@ fn names_that_generated_rust_cannot_use() {
         (
             "api.yaml",
             "    fn_name: pay\n    request: PayRequest\n    response: PayResponse\n    idempotency_key: outTradeNo",
-            "    fn_name: pay\n    request: PayRequest\n    response: PayResponse\n    idempotency_key: requestNo\n  - api_name: paymentOrderPayAgain\n    fn_name: pay-again\n    request: PayRequest",
+            "    fn_name: pay\n    request: PayRequest\n    response: PayResponse\n    idempotency_key: country\n  - api_name: paymentOrderPayAgain\n    fn_name: pay-again\n    request: PayRequest",
         ),
         // A rail that cannot name a module.
         ("rails/sepa.yaml", "rail: SEPA", "rail: SEPA-INST"),
     ]);
     let expected = [
-        "api.yaml:18:22: idempotency_key `requestNo`: the SDK resolves payouts by `outTradeNo` only (hint: PayerMax's idempotency key is `outTradeNo` (reference §5.3))",
+        "api.yaml:18:22: idempotency_key `country`: the SDK resolves payouts by `outTradeNo` only (hint: PayerMax's idempotency key is `outTradeNo` (reference §5.3))",
         "api.yaml:20:14: fn_name `pay-again` cannot name a method of the generated Client (hint: use snake_case (`pay_again`), not one of `new`, `from_runtime`, `runtime`, `verify_notification`)",
         "api.yaml:21:14: `PayRequest` is also the request type of `paymentOrderPay`: each endpoint needs a request type of its own (hint: declare a type for this endpoint (it may have the same fields))",
     ];
