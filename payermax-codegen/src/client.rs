@@ -87,24 +87,24 @@ fn method(spec: &Spec, ep: &EndpointDef) -> TokenStream {
                 .unwrap_or("the reference could not confirm this endpoint."),
         );
     }
+    // The payout's idempotent variant: its key and the query that resolves unclear outcomes.
+    let resolvable = match (&ep.idempotency_key, &ep.resolve_with) {
+        (Some(key), Some(query)) if spec.endpoint(query).is_some() => Some((key, query)),
+        _ => None,
+    };
     let send = if ep.retry_safe {
         doc.push_str("\n\nIdempotent: transient failures are retried with back-off, each attempt freshly signed.");
         quote!(self.inner.call_idempotent(#api, request, ERROR_TABLE).await)
     } else {
-        let has_idempotent = ep.idempotency_key.is_some()
-            && ep
-                .resolve_with
-                .as_ref()
-                .is_some_and(|q| spec.endpoint(q).is_some());
-        doc.push_str(if has_idempotent {
+        doc.push_str(if resolvable.is_some() {
             "\n\nOne attempt, never retried: see the `_idempotent` variant for a safe payout."
         } else {
             "\n\nOne attempt, never retried."
         });
         quote!(self.inner.call(#api, request, ERROR_TABLE).await)
     };
-    let idempotent = match (&ep.idempotency_key, &ep.resolve_with) {
-        (Some(key), Some(query)) if spec.endpoint(query).is_some() => {
+    let idempotent = match resolvable {
+        Some((key, query)) => {
             let fname = format_ident!("{}_idempotent", ep.fn_name.value);
             let query = query.as_str();
             let idoc = format!(
@@ -121,7 +121,7 @@ fn method(spec: &Spec, ep: &EndpointDef) -> TokenStream {
                 }
             }
         }
-        _ => quote!(),
+        None => quote!(),
     };
     // Element validation is PayerMax's own check of the fields: send it as it is, so the
     // answer lists every field result; every other request is checked here first.
