@@ -62,6 +62,7 @@ pub mod __private;
 mod amount;
 pub mod batch;
 pub mod bulk;
+pub mod ledger;
 
 pub use amount::{Amount, AmountError};
 pub use payermax_macros::generate;

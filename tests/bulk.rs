@@ -1,10 +1,13 @@
-//! `payermax payout --csv FILE` end to end: the real binary, real files, real RSA, real
-//! loopback HTTP to an in-process sandbox. A run is killed (SIGKILL) halfway and run again; every
-//! row must end with exactly one order and one results line.
+//! `payermax payout --csv FILE --batch NAME` end to end, on the ledger: the real binary, real
+//! files, a real SQLite ledger (and a real PostgreSQL server), real RSA, real loopback HTTP to
+//! an in-process sandbox. Each scenario of everyday file handling that used to pay someone
+//! twice, or record someone as paid who was not, is here; so are kills at random moments and
+//! two processes working one file.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use payermax::ledger::Ledger;
 use payermax_sandbox::{Fault, FaultPlan, FaultRule, Merchant, Sandbox, SandboxConfig, Timings};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::OnceLock;
@@ -58,13 +61,18 @@ struct Gateway {
 
 async fn gateway() -> Gateway {
     let hour = Duration::from_secs(3600);
-    let sandbox = Sandbox::start(SandboxConfig::default().timings(Timings {
+    gateway_with(Timings {
         settle: hour,
         pending_rule: hour,
         bounceback: hour,
-    }))
+    })
     .await
-    .unwrap();
+}
+
+async fn gateway_with(timings: Timings) -> Gateway {
+    let sandbox = Sandbox::start(SandboxConfig::default().timings(timings))
+        .await
+        .unwrap();
     let (merchant, key) = Merchant::generate("app_bulk", "M_BULK").unwrap();
     sandbox.register_merchant(merchant);
     let keys = tempfile::tempdir().unwrap();
@@ -142,52 +150,37 @@ impl Drop for Run {
     }
 }
 
-const HEADER: &str = "outTradeNo,country,trade.amount,trade.currency,payeeInfo.paymentMethodType,payeeInfo.targetOrg,payeeInfo.accountInfo.accountNo,payeeInfo.name.fullName";
+const HEADER: &str = "country,trade.amount,trade.currency,payeeInfo.paymentMethodType,payeeInfo.targetOrg,payeeInfo.accountInfo.accountNo,payeeInfo.name.fullName";
 
-/// Rows of BR PIX payees; rows 3 and 10 bring their own outTradeNo, the others derive theirs.
-fn payee_file(dir: &Path, rows: usize) -> (PathBuf, Vec<String>) {
-    let path = dir.join("june_payouts.csv");
-    let mut text = format!("{HEADER}\n");
-    let mut ids = Vec::new();
-    for row in 1..=rows {
-        let own = matches!(row, 3 | 10).then(|| format!("own_id_{row}"));
-        ids.push(
-            own.clone()
-                .unwrap_or_else(|| format!("june_payouts_r{row}")),
-        );
-        text.push_str(&format!(
-            "{},BR,{}.50,BRL,REALTIME_PAYMENT,PIX,{:011},Payee {}\n",
-            own.unwrap_or_default(),
-            10 + row,
-            12_345_678_900u64 + row as u64,
-            char::from(b'A' + (row % 26) as u8),
-        ));
-    }
-    std::fs::write(&path, text).unwrap();
-    (path, ids)
+/// One BR PIX payee row: account `12345678900 + n`, amount `10 + n` (or `amount`).
+fn row(n: u64, amount: Option<&str>) -> String {
+    let amount = amount.map_or_else(|| format!("{}.50", 10 + n), str::to_owned);
+    format!(
+        "BR,{amount},BRL,REALTIME_PAYMENT,PIX,{:011},Payee {}\n",
+        12_345_678_900u64 + n,
+        char::from(b'A' + (n % 26) as u8)
+    )
 }
 
-/// The results file's complete lines: outTradeNo → (status, tradeNo, error), and how many
-/// lines. Read while a run writes it: a file without its header yet counts as empty.
-fn results(path: &Path) -> (BTreeMap<String, (String, String, String)>, usize) {
-    let text = std::fs::read_to_string(path).unwrap_or_default();
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .has_headers(false)
-        .from_reader(text.as_bytes());
-    let mut records = reader.records().map(Result::unwrap);
-    match records.next() {
-        Some(header) => assert_eq!(header, vec!["outTradeNo", "status", "tradeNo", "error"]),
-        None => return (BTreeMap::new(), 0),
+fn write_file(path: &Path, rows: &[String]) {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).unwrap();
     }
-    let mut lines = 0;
-    let mut by_id = BTreeMap::new();
-    for record in records.filter(|r| r.len() == 4) {
-        lines += 1;
-        let cell = |i: usize| record[i].to_owned();
-        by_id.insert(cell(0), (cell(1), cell(2), cell(3)));
-    }
-    (by_id, lines)
+    std::fs::write(path, format!("{HEADER}\n{}", rows.concat())).unwrap();
+}
+
+/// Runs `payermax` to its end.
+async fn payermax(
+    gw: &Gateway,
+    dir: &Path,
+    tag: &str,
+    args: &[&str],
+) -> (ExitStatus, String, String) {
+    let mut run = Run::start(dir, tag, &gw.env, args);
+    let status = run.wait(Duration::from_secs(120)).await;
+    let (stdout, stderr) = run.output();
+    assert_no_key_material(&run, &gw.private_key);
+    (status, stdout, stderr)
 }
 
 fn assert_no_key_material(run: &Run, private_key: &str) {
@@ -198,213 +191,656 @@ fn assert_no_key_material(run: &Run, private_key: &str) {
     }
 }
 
+/// The sandbox's orders: outTradeNo → (count, amount, status).
+fn orders(gw: &Gateway) -> BTreeMap<String, (usize, String, String)> {
+    gw.sandbox
+        .orders()
+        .into_iter()
+        .map(|o| {
+            let id = o.out_trade_no.clone();
+            let count = gw.sandbox.order_count(&id);
+            let amount = o.data["trade"]["amount"].as_str().unwrap_or("").to_owned();
+            (id, (count, amount, o.status.to_string()))
+        })
+        .collect()
+}
+
+/// Orders per payee account (the account number in the request).
+fn orders_per_account(gw: &Gateway) -> BTreeMap<String, usize> {
+    let mut out = BTreeMap::new();
+    for o in gw.sandbox.orders() {
+        let account = o.data["payeeInfo"]["accountInfo"]["accountNo"]
+            .as_str()
+            .unwrap_or("")
+            .to_owned();
+        *out.entry(account).or_default() += 1;
+    }
+    out
+}
+
+fn ledger_arg(dir: &Path) -> String {
+    dir.join("ledger.sqlite").display().to_string()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn killed_halfway_and_run_again_pays_every_row_exactly_once() {
+async fn a_copy_under_another_name_pays_nobody_twice() {
     let gw = gateway().await;
     let dir = tempfile::tempdir().unwrap();
-    const ROWS: usize = 24;
-    let (csv, ids) = payee_file(dir.path(), ROWS);
-    let results_path = dir.path().join("results.csv");
-    let csv_arg = csv.display().to_string();
-    let results_arg = results_path.display().to_string();
+    let ledger = ledger_arg(dir.path());
+    let june = dir.path().join("june_payouts.csv");
+    write_file(&june, &(1..=4).map(|n| row(n, None)).collect::<Vec<_>>());
+    let csv = june.display().to_string();
+    let (status, stdout, stderr) = payermax(
+        &gw,
+        dir.path(),
+        "first",
+        &[
+            "payout", "--csv", &csv, "--batch", "2026-06", "--ledger", &ledger,
+        ],
+    )
+    .await;
+    assert!(status.success(), "{stdout}\n{stderr}");
+    assert_eq!(gw.sandbox.orders().len(), 4);
+    // The same file under another name, same batch: every row is already recorded.
+    let copy = dir.path().join("june_payouts (1).csv");
+    std::fs::copy(&june, &copy).unwrap();
+    let copy = copy.display().to_string();
+    let (status, stdout, stderr) = payermax(
+        &gw,
+        dir.path(),
+        "copy",
+        &[
+            "payout", "--csv", &copy, "--batch", "2026-06", "--ledger", &ledger,
+        ],
+    )
+    .await;
+    assert!(status.success(), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("4 already recorded before this run"),
+        "{stdout}"
+    );
+    assert_eq!(gw.sandbox.orders().len(), 4, "nothing new was placed");
+    // Under a new batch name by mistake: every row is held back as a repeat, nothing sent.
+    let (status, stdout, stderr) = payermax(
+        &gw,
+        dir.path(),
+        "rebatch",
+        &[
+            "payout",
+            "--csv",
+            &copy,
+            "--batch",
+            "2026-06-again",
+            "--ledger",
+            &ledger,
+        ],
+    )
+    .await;
+    assert_eq!(status.code(), Some(1), "{stdout}\n{stderr}");
+    assert!(stderr.contains("held back, not sent"), "{stderr}");
+    assert!(stderr.contains("in batch 2026-06 on "), "{stderr}");
+    assert_eq!(gw.sandbox.orders().len(), 4, "nothing new was placed");
+    assert!(orders_per_account(&gw).values().all(|n| *n == 1));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn inserted_and_sorted_rows_keep_every_payees_number() {
+    let gw = gateway().await;
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = ledger_arg(dir.path());
+    let file = dir.path().join("payouts.csv");
+    write_file(&file, &[row(1, None), row(2, None), row(3, None)]);
+    let csv = file.display().to_string();
+    let args = [
+        "payout", "--csv", &csv, "--batch", "b1", "--ledger", &ledger,
+    ];
+    assert!(payermax(&gw, dir.path(), "first", &args).await.0.success());
+    // A new payee inserted at the top, and the rows sorted the other way round.
+    write_file(
+        &file,
+        &[row(9, None), row(3, None), row(2, None), row(1, None)],
+    );
+    let (status, stdout, stderr) = payermax(&gw, dir.path(), "second", &args).await;
+    assert!(status.success(), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("3 already recorded before this run"),
+        "{stdout}"
+    );
+    let per_account = orders_per_account(&gw);
+    assert_eq!(per_account.len(), 4, "{per_account:?}");
+    assert!(per_account.values().all(|n| *n == 1), "{per_account:?}");
+    // Two payments to one payee in one batch are two payouts (their occurrence differs).
+    write_file(
+        &file,
+        &[
+            row(9, None),
+            row(3, None),
+            row(2, None),
+            row(1, None),
+            row(1, None),
+        ],
+    );
+    let (status, stdout, stderr) = payermax(&gw, dir.path(), "third", &args).await;
+    assert!(status.success(), "{stdout}\n{stderr}");
+    assert_eq!(orders_per_account(&gw).values().sum::<usize>(), 5);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_months_file_with_the_same_name_is_paid_not_taken_for_junes() {
+    let gw = gateway().await;
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = ledger_arg(dir.path());
+    let rows: Vec<String> = (1..=3).map(|n| row(n, Some("100.00"))).collect();
+    let june = dir.path().join("june/payouts.csv");
+    let july = dir.path().join("july/payouts.csv");
+    write_file(&june, &rows);
+    write_file(&july, &rows);
+    let (june, july) = (june.display().to_string(), july.display().to_string());
+    assert!(
+        payermax(
+            &gw,
+            dir.path(),
+            "june",
+            &[
+                "payout", "--csv", &june, "--batch", "2026-06", "--ledger", &ledger
+            ]
+        )
+        .await
+        .0
+        .success()
+    );
+    // Same payees, same amounts, a few days later in a test: the guard asks first…
+    let (status, _, stderr) = payermax(
+        &gw,
+        dir.path(),
+        "july",
+        &[
+            "payout", "--csv", &july, "--batch", "2026-07", "--ledger", &ledger,
+        ],
+    )
+    .await;
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert_eq!(gw.sandbox.orders().len(), 3);
+    // …and a month later (or when told so) July's payees get their own orders.
+    let (status, stdout, stderr) = payermax(
+        &gw,
+        dir.path(),
+        "july2",
+        &[
+            "payout",
+            "--csv",
+            &july,
+            "--batch",
+            "2026-07",
+            "--ledger",
+            &ledger,
+            "--allow-repeat",
+        ],
+    )
+    .await;
+    assert!(status.success(), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("0 already recorded before this run"),
+        "{stdout}"
+    );
+    assert_eq!(
+        gw.sandbox.orders().len(),
+        6,
+        "July's payees were paid, not taken for June's"
+    );
+    assert!(orders_per_account(&gw).values().all(|n| *n == 2));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_corrected_amount_is_refused_with_both_versions_and_never_paid_again() {
+    let gw = gateway().await;
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = ledger_arg(dir.path());
+    let file = dir.path().join("payouts.csv");
+    write_file(&file, &[row(1, Some("10.00")), row(2, None)]);
+    let csv = file.display().to_string();
+    let args = ["payout", "--csv", &csv, "--batch", "b", "--ledger", &ledger];
+    assert!(payermax(&gw, dir.path(), "first", &args).await.0.success());
+    // Row 1 "corrected" after it reached PayerMax.
+    write_file(&file, &[row(1, Some("12.00")), row(2, None)]);
+    let (status, stdout, stderr) = payermax(&gw, dir.path(), "second", &args).await;
+    assert_eq!(status.code(), Some(1), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains("is recorded for BRL 10 to BR REALTIME_PAYMENT PIX account …8901"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("this request is BRL 12 to"), "{stderr}");
+    assert!(stderr.contains("(status PENDING)"), "{stderr}");
+    assert!(
+        stderr.contains("Do not pay it again under another number"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("its own outTradeNo"), "{stderr}");
+    assert!(stderr.contains("nothing was sent"), "{stderr}");
+    assert_eq!(gw.sandbox.orders().len(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn status_refreshes_from_payermax_and_fails_while_an_order_failed() {
+    let gw = gateway_with(Timings {
+        settle: Duration::from_millis(300),
+        pending_rule: Duration::from_secs(3600),
+        bounceback: Duration::from_millis(300),
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = ledger_arg(dir.path());
+    let file = dir.path().join("payouts.csv");
+    // Amount 110 fails in the sandbox (reference §15).
+    write_file(&file, &[row(1, Some("110")), row(2, None)]);
+    let csv = file.display().to_string();
+    let (status, stdout, stderr) = payermax(
+        &gw,
+        dir.path(),
+        "pay",
+        &["payout", "--csv", &csv, "--batch", "b", "--ledger", &ledger],
+    )
+    .await;
+    assert!(status.success(), "answered PENDING: {stdout}\n{stderr}");
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    let (status, stdout, _) = payermax(
+        &gw,
+        dir.path(),
+        "status",
+        &["payout", "status", "--ledger", &ledger],
+    )
+    .await;
+    assert!(status.success(), "the ledger still says PENDING: {stdout}");
+    assert!(stdout.contains("2 payouts: PENDING 2"), "{stdout}");
+    let (status, stdout, stderr) = payermax(
+        &gw,
+        dir.path(),
+        "refresh",
+        &[
+            "payout",
+            "status",
+            "--ledger",
+            &ledger,
+            "--refresh",
+            "--batch",
+            "b",
+        ],
+    )
+    .await;
+    assert_eq!(status.code(), Some(1), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("batch b: 2 payouts: FAILED 1, SUCCESS 1"),
+        "{stdout}"
+    );
+    assert!(stderr.contains("refresh: 2 queried: 2 changed"), "{stderr}");
+    // The export is the ledger's view, whole.
+    let (status, stdout, _) = payermax(
+        &gw,
+        dir.path(),
+        "export",
+        &["payout", "export", "--ledger", &ledger],
+    )
+    .await;
+    assert!(status.success());
+    let mut reader = csv::Reader::from_reader(stdout.as_bytes());
+    assert_eq!(
+        reader.headers().unwrap(),
+        &payermax::bulk::EXPORT_COLUMNS[..]
+    );
+    let statuses: Vec<String> = reader.records().map(|r| r.unwrap()[7].to_owned()).collect();
+    assert_eq!(statuses, ["FAILED", "SUCCESS"]);
+    // Reconcile: PayerMax's orders of today against the ledger.
+    let today = chrono::Utc::now().date_naive();
+    let from = today.format("%Y-%m-%d").to_string();
+    let to = (today + chrono::Days::new(1))
+        .format("%Y-%m-%d")
+        .to_string();
+    let (status, stdout, stderr) = payermax(
+        &gw,
+        dir.path(),
+        "reconcile",
+        &[
+            "reconcile",
+            "--ledger",
+            &ledger,
+            "--from",
+            &from,
+            "--to",
+            &to,
+        ],
+    )
+    .await;
+    assert!(status.success(), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("2 PayerMax orders: 2 match the ledger, 0 missing"),
+        "{stdout}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_row_without_a_number_and_no_batch_is_refused_with_what_to_add() {
+    let gw = gateway().await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("payouts.csv");
+    write_file(&file, &[row(1, None)]);
+    let csv = file.display().to_string();
+    let ledger = ledger_arg(dir.path());
+    let (status, _, stderr) = payermax(
+        &gw,
+        dir.path(),
+        "nobatch",
+        &["payout", "--csv", &csv, "--ledger", &ledger],
+    )
+    .await;
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("--batch 2026-06-payroll"), "{stderr}");
+    assert!(stderr.contains("--legacy-ids"), "{stderr}");
+    assert!(gw.sandbox.requests().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unknown_outcomes_wait_as_configured_and_each_waiting_row_is_shown() {
+    let gw = gateway().await;
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = ledger_arg(dir.path());
+    let file = dir.path().join("payouts.csv");
+    write_file(&file, &(1..=3).map(|n| row(n, None)).collect::<Vec<_>>());
+    // Two 503s that never reached the order book: PayerMax then does not know the order.
+    gw.sandbox.set_faults(
+        FaultPlan::new().rule(
+            FaultRule::new(Fault::ServerError {
+                status: 503,
+                json: false,
+                commit: false,
+            })
+            .api("paymentOrderPay")
+            .times(2),
+        ),
+    );
+    let csv = file.display().to_string();
+    let started = Instant::now();
+    let (status, stdout, stderr) = payermax(
+        &gw,
+        dir.path(),
+        "wait",
+        &[
+            "payout",
+            "--csv",
+            &csv,
+            "--batch",
+            "b",
+            "--ledger",
+            &ledger,
+            "--unknown-outcome-wait",
+            "50ms",
+        ],
+    )
+    .await;
+    assert!(status.success(), "{stdout}\n{stderr}");
+    assert!(started.elapsed() < Duration::from_secs(60));
+    assert!(stderr.contains("outcome unknown and PayerMax does not know the order yet; querying again in 50 ms (1 of 2)"), "{stderr}");
+    assert!(
+        stderr.contains("sending it again under the same number"),
+        "{stderr}"
+    );
+    assert!(orders(&gw).values().all(|(n, _, _)| *n == 1));
+    assert_eq!(gw.sandbox.orders().len(), 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_closed_stdout_never_stops_a_run() {
+    let gw = gateway().await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("payouts.csv");
+    write_file(&file, &(1..=5).map(|n| row(n, None)).collect::<Vec<_>>());
+    let csv = file.display().to_string();
+    let ledger = ledger_arg(dir.path());
+    let mut child = Command::new(payermax_bin())
+        .args(["payout", "--csv", &csv, "--batch", "b", "--ledger", &ledger])
+        .env_clear()
+        .envs(gw.env.iter().map(|(k, v)| (k, v)))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // `| head -0`: both ends closed before anything is written.
+    drop(child.stdout.take());
+    drop(child.stderr.take());
+    let start = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(start.elapsed() < Duration::from_secs(60));
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert_eq!(status.code(), Some(0), "a panic exits 101");
+    assert_eq!(gw.sandbox.orders().len(), 5, "the run went to its end");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn secrets_given_in_the_wrong_place_are_never_echoed() {
+    let gw = gateway().await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("payouts.csv");
+    write_file(&file, &[row(1, None)]);
+    let csv = file.display().to_string();
+    let ledger = ledger_arg(dir.path());
+    // The private key in PAYERMAX_ENV.
+    let mut env = gw.env.clone();
+    env.retain(|(k, _)| *k != "PAYERMAX_ENV");
+    env.push(("PAYERMAX_ENV", gw.private_key.clone()));
+    let mut run = Run::start(
+        dir.path(),
+        "env",
+        &env,
+        &["payout", "--csv", &csv, "--batch", "b", "--ledger", &ledger],
+    );
+    assert_eq!(run.wait(Duration::from_secs(60)).await.code(), Some(2));
+    let (_, stderr) = run.output();
+    assert!(stderr.contains("PAYERMAX_ENV ("), "{stderr}");
+    assert_no_key_material(&run, &gw.private_key);
+    // The key file given as the payee file.
+    let key_file = dir.path().join("private_key.txt");
+    std::fs::write(
+        &key_file,
+        format!("{}\n{}\n", gw.private_key, gw.private_key),
+    )
+    .unwrap();
+    let key_csv = key_file.display().to_string();
+    let (status, _, stderr) = payermax(
+        &gw,
+        dir.path(),
+        "keyfile",
+        &[
+            "payout", "--csv", &key_csv, "--batch", "b", "--ledger", &ledger,
+        ],
+    )
+    .await;
+    assert_eq!(status.code(), Some(1));
+    assert!(stderr.contains("its name is not shown"), "{stderr}");
+    // Credentials in the base URL are never shown.
+    let mut env = gw.env.clone();
+    env.retain(|(k, _)| *k != "PAYERMAX_ENV");
+    env.push((
+        "PAYERMAX_ENV",
+        gw.sandbox
+            .base_url()
+            .replace("http://", "http://user:hunter2secret@"),
+    ));
+    let mut run = Run::start(
+        dir.path(),
+        "url",
+        &env,
+        &["payout", "--csv", &csv, "--batch", "b", "--ledger", &ledger],
+    );
+    run.wait(Duration::from_secs(60)).await;
+    let (stdout, stderr) = run.output();
+    assert!(stderr.contains("paying up to 1"), "{stderr}");
+    assert!(
+        !stdout.contains("hunter2secret") && !stderr.contains("hunter2secret"),
+        "{stdout}\n{stderr}"
+    );
+}
+
+/// Kills `payermax` at random moments while the sandbox injects faults, runs it again until it
+/// finishes, then checks: every payee exactly one order, none missing, ledger = sandbox.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn killed_at_random_moments_under_faults_every_payee_is_paid_exactly_once() {
+    const ROWS: u64 = 120;
+    let gw = gateway().await;
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = ledger_arg(dir.path());
+    let file = dir.path().join("payouts.csv");
+    write_file(&file, &(1..=ROWS).map(|n| row(n, None)).collect::<Vec<_>>());
+    gw.sandbox
+        .set_faults(FaultPlan::new().random(payermax_sandbox::RandomFaults {
+            seed: 7,
+            probability: 0.15,
+            faults: vec![
+                Fault::DropConnection,
+                Fault::ServerError {
+                    status: 503,
+                    json: false,
+                    commit: false,
+                },
+                Fault::ServerError {
+                    status: 502,
+                    json: false,
+                    commit: true,
+                },
+                Fault::TooManyRequests,
+                Fault::Latency(Duration::from_millis(30)),
+            ],
+        }));
+    let csv = file.display().to_string();
     let args = [
         "payout",
         "--csv",
-        &csv_arg,
-        "--results",
-        &results_arg,
-        "--concurrency",
-        "3",
-    ];
-    // Slow answers keep the run going; row 12's answer is held for 20 s after its order is
-    // committed, so the kill always finds an order the results file does not know about.
-    let held = "june_payouts_r12";
-    gw.sandbox.set_faults(
-        FaultPlan::new()
-            .rule(
-                FaultRule::new(Fault::Latency(Duration::from_secs(20)))
-                    .api("paymentOrderPay")
-                    .out_trade_no(held)
-                    .times(1),
-            )
-            .rule(
-                FaultRule::new(Fault::Latency(Duration::from_millis(150))).api("paymentOrderPay"),
-            ),
-    );
-
-    let mut first = Run::start(dir.path(), "first", &gw.env, &args);
-    let start = Instant::now();
-    loop {
-        let (_, lines) = results(&results_path);
-        if lines >= ROWS / 3 && gw.sandbox.order_count(held) == 1 {
-            break;
-        }
-        assert!(
-            first.child.try_wait().unwrap().is_none(),
-            "the first run ended before the kill: {:?}",
-            first.output()
-        );
-        assert!(start.elapsed() < Duration::from_secs(60), "no progress");
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    first.child.kill().unwrap(); // SIGKILL: no chance to clean up
-    let status = first.wait(Duration::from_secs(10)).await;
-    #[cfg(unix)]
-    {
-        use std::os::unix::process::ExitStatusExt as _;
-        assert_eq!(status.signal(), Some(9), "{status:?}");
-    }
-    #[cfg(not(unix))]
-    assert!(!status.success());
-
-    let (recorded, lines) = results(&results_path);
-    assert!(
-        (ROWS / 3..ROWS).contains(&lines),
-        "{lines} lines at the kill"
-    );
-    assert!(
-        recorded
-            .values()
-            .all(|(status, _, error)| status == "PENDING" && error.is_empty())
-    );
-    let placed: BTreeSet<String> = gw
-        .sandbox
-        .orders()
-        .into_iter()
-        .map(|o| o.out_trade_no)
-        .collect();
-    let unrecorded: Vec<&String> = placed
-        .iter()
-        .filter(|id| !recorded.contains_key(*id))
-        .collect();
-    assert!(unrecorded.contains(&&held.to_owned()), "{unrecorded:?}");
-    assert_no_key_material(&first, &gw.private_key);
-
-    // The second run meets rate limiting: the runtime backs off and sends again.
-    gw.sandbox.set_faults(
-        FaultPlan::new().rule(
-            FaultRule::new(Fault::TooManyRequests)
-                .api("paymentOrderPay")
-                .times(3),
-        ),
-    );
-    let mut second = Run::start(dir.path(), "second", &gw.env, &args);
-    let status = second.wait(Duration::from_secs(120)).await;
-    let (stdout, stderr) = second.output();
-    assert!(status.success(), "{status:?}\n{stdout}\n{stderr}");
-    assert!(
-        stdout.contains(&format!(
-            "{ROWS} rows: {} orders (PENDING {}), 0 errors, {lines} already recorded",
-            ROWS - lines,
-            ROWS - lines
-        )),
-        "{stdout}"
-    );
-    assert_no_key_material(&second, &gw.private_key);
-
-    let (recorded, final_lines) = results(&results_path);
-    assert_eq!(final_lines, ROWS, "one line per row");
-    assert_eq!(
-        recorded.keys().collect::<BTreeSet<_>>(),
-        ids.iter().collect::<BTreeSet<_>>()
-    );
-    for id in &ids {
-        assert_eq!(gw.sandbox.order_count(id), 1, "{id} has one order");
-        let order = gw.sandbox.order(id).unwrap();
-        let (status, trade_no, error) = &recorded[id];
-        assert_eq!(status, &order.status.to_string(), "{id}");
-        assert_eq!(trade_no, &order.trade_no, "{id}");
-        assert!(error.is_empty(), "{id}: {error}");
-    }
-    // The rows placed before the kill were resolved by inquiry, not paid again.
-    for id in &unrecorded {
-        let apis: Vec<(String, Option<String>)> = gw
-            .sandbox
-            .requests_for(id)
-            .into_iter()
-            .map(|r| (r.api, r.code))
-            .collect();
-        assert!(
-            apis.contains(&("paymentOrderPay".into(), Some("ORDER_REPEAT".into())))
-                && apis.iter().any(|(api, _)| api == "paymentOrderQry"),
-            "{id}: {apis:?}"
-        );
-    }
-    let throttled = gw
-        .sandbox
-        .requests()
-        .into_iter()
-        .filter(|r| r.code.as_deref() == Some("TOO_MANY_REQUEST"))
-        .count();
-    assert_eq!(throttled, 3);
-
-    // A third run finds every row recorded and sends nothing.
-    let before = gw.sandbox.requests().len();
-    let mut third = Run::start(dir.path(), "third", &gw.env, &args);
-    assert!(third.wait(Duration::from_secs(30)).await.success());
-    assert!(
-        third
-            .output()
-            .0
-            .contains(&format!("0 errors, {ROWS} already recorded"))
-    );
-    assert_eq!(gw.sandbox.requests().len(), before);
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn invalid_rows_are_all_reported_and_nothing_is_sent() {
-    let gw = gateway().await;
-    let dir = tempfile::tempdir().unwrap();
-    let csv = dir.path().join("bad.csv");
-    std::fs::write(
         &csv,
-        format!(
-            "{HEADER}\n\
-             ,BR,10.00,BRL,REALTIME_PAYMENT,PIX,12345678901,Ana\n\
-             ,BR,10.505,BRL,REALTIME_PAYMENT,PIX,12345678901,Ana\n\
-             ,BR,10.00,BRL,REALTIME_PAYMENT,PIX,12345678901,Ana\n\
-             ,BR,10.00,BRL,REALTIME_PAYMENT,PIX,,Ana\n\
-             bad-id,BR,10.00,BRL,REALTIME_PAYMENT,PIX,12345678901,Ana\n"
-        ),
-    )
-    .unwrap();
-    let csv_arg = csv.display().to_string();
-    let mut run = Run::start(dir.path(), "bad", &gw.env, &["payout", "--csv", &csv_arg]);
-    let status = run.wait(Duration::from_secs(30)).await;
-    let (stdout, stderr) = run.output();
-    assert_eq!(status.code(), Some(1), "{stdout}\n{stderr}");
-    for expected in [
-        "bad.csv: 3 of 5 rows are invalid; nothing was sent",
-        "row 2 (line 3): trade.amount: ",
-        "row 4 (line 5): payeeInfo.accountInfo: is required",
-        "row 5 (line 6): outTradeNo: ",
-    ] {
-        assert!(stderr.contains(expected), "{expected:?} not in\n{stderr}");
+        "--batch",
+        "torture",
+        "--ledger",
+        &ledger,
+        "--concurrency",
+        "16",
+        "--unknown-outcome-wait",
+        "20ms",
+    ];
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut kills = 0;
+    for attempt in 0..40 {
+        let mut run = Run::start(dir.path(), &format!("run{attempt}"), &gw.env, &args);
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let after = Duration::from_millis(100 + seed % 900);
+        let start = Instant::now();
+        let mut finished = None;
+        while start.elapsed() < after {
+            if let Some(status) = run.child.try_wait().unwrap() {
+                finished = Some(status);
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        match finished {
+            Some(status) if status.success() && attempt > 0 => break,
+            Some(_) => {}
+            None if kills < 12 => {
+                run.child.kill().unwrap(); // SIGKILL
+                run.child.wait().unwrap();
+                kills += 1;
+            }
+            None => {
+                let status = run.wait(Duration::from_secs(120)).await;
+                if status.success() {
+                    break;
+                }
+            }
+        }
+        assert_no_key_material(&run, &gw.private_key);
     }
-    assert!(gw.sandbox.requests().is_empty(), "nothing may be sent");
-    assert!(!dir.path().join("bad.results.csv").exists());
+    gw.sandbox.set_faults(FaultPlan::new());
+    let (status, stdout, stderr) = payermax(&gw, dir.path(), "final", &args).await;
+    assert!(status.success(), "{stdout}\n{stderr}");
+    assert!(kills > 0, "the test killed nothing");
+    let per_account = orders_per_account(&gw);
+    assert_eq!(per_account.len() as u64, ROWS, "every payee has an order");
+    assert!(per_account.values().all(|n| *n == 1), "{per_account:?}");
+    assert!(orders(&gw).values().all(|(n, _, _)| *n == 1));
+    // The ledger says what the sandbox says.
+    let ledger = Ledger::open(&ledger).await.unwrap();
+    let (records, _) = ledger.list(Some("torture"), 0, 1000).await.unwrap();
+    assert_eq!(records.len() as u64, ROWS);
+    for r in &records {
+        let order = gw
+            .sandbox
+            .order(&r.out_trade_no)
+            .expect("the ledger's order exists");
+        assert_eq!(r.status.as_deref(), Some(order.status.to_string().as_str()));
+    }
+    ledger.close().await;
+}
+
+/// Two processes on one ledger and one file at once: each row paid once, both did work.
+async fn two_processes(gw: &Gateway, dir: &Path, ledger: &str) {
+    let file = dir.join("payouts.csv");
+    write_file(&file, &(1..=60).map(|n| row(n, None)).collect::<Vec<_>>());
+    gw.sandbox
+        .set_faults(FaultPlan::new().rule(
+            FaultRule::new(Fault::Latency(Duration::from_millis(40))).api("paymentOrderPay"),
+        ));
+    let csv = file.display().to_string();
+    let args = [
+        "payout",
+        "--csv",
+        &csv,
+        "--batch",
+        "shared",
+        "--ledger",
+        ledger,
+        "--concurrency",
+        "4",
+    ];
+    let mut a = Run::start(dir, "a", &gw.env, &args);
+    let mut b = Run::start(dir, "b", &gw.env, &args);
+    let (sa, sb) = (
+        a.wait(Duration::from_secs(120)).await,
+        b.wait(Duration::from_secs(120)).await,
+    );
+    assert!(sa.success(), "{:?}", a.output());
+    assert!(sb.success(), "{:?}", b.output());
+    let per_account = orders_per_account(gw);
+    assert_eq!(per_account.len(), 60);
+    assert!(per_account.values().all(|n| *n == 1), "{per_account:?}");
+    let ledger = Ledger::open(ledger).await.unwrap();
+    let (records, _) = ledger.list(Some("shared"), 0, 1000).await.unwrap();
+    let mut senders = std::collections::BTreeSet::new();
+    for r in &records {
+        for e in ledger.history(&r.out_trade_no).await.unwrap() {
+            if e.kind == "send" {
+                senders.insert(e.worker.clone().unwrap());
+            }
+        }
+    }
+    ledger.close().await;
+    assert_eq!(senders.len(), 2, "both processes sent payouts: {senders:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn missing_credentials_are_named() {
+async fn two_processes_share_one_sqlite_ledger_and_file() {
     let gw = gateway().await;
     let dir = tempfile::tempdir().unwrap();
-    let (csv, _) = payee_file(dir.path(), 2);
-    let csv_arg = csv.display().to_string();
-    let env: Vec<(&str, String)> = gw
-        .env
-        .iter()
-        .filter(|(k, _)| *k != "PAYERMAX_APP_ID" && *k != "PAYERMAX_PRIVATE_KEY_FILE")
-        .cloned()
-        .collect();
-    let mut run = Run::start(dir.path(), "noenv", &env, &["payout", "--csv", &csv_arg]);
-    let status = run.wait(Duration::from_secs(30)).await;
-    let (_, stderr) = run.output();
-    assert_eq!(status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("PAYERMAX_APP_ID is not set"), "{stderr}");
-    assert!(
-        stderr.contains("PAYERMAX_PRIVATE_KEY (or PAYERMAX_PRIVATE_KEY_FILE) is not set"),
-        "{stderr}"
-    );
-    assert!(gw.sandbox.requests().is_empty());
+    let ledger = ledger_arg(dir.path());
+    two_processes(&gw, dir.path(), &ledger).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_processes_share_one_postgres_ledger_and_file() {
+    let pg = payermax_ledger::testing::TempPostgres::start().unwrap();
+    let gw = gateway().await;
+    let dir = tempfile::tempdir().unwrap();
+    let url = pg.database("bulk").unwrap();
+    two_processes(&gw, dir.path(), &url).await;
 }

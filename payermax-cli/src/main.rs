@@ -1,5 +1,22 @@
 //! The `payermax` command: spec tools, payee validation, bulk payouts, keys and signatures.
 
+/// `println!` that never panics: a closed stdout (`payermax … | head`) is not an error.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
+/// `eprintln!` that never panics.
+macro_rules! errln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+
+mod env;
 mod keys;
 mod payout;
 mod spec_cmd;
@@ -43,8 +60,12 @@ enum Command {
     },
     /// Run a local PayerMax payout gateway (no config: a demo merchant, keys printed).
     Sandbox(payermax_sandbox::cli::SandboxArgs),
-    /// Pay every row of a payee CSV file, at most once each; resumable (see --help).
+    /// Pay every row of a payee CSV file at most once, on the payout ledger; resumable
+    /// (see --help). `payout status` and `payout export` show the ledger.
     Payout(payout::PayoutArgs),
+    /// Compare the ledger with PayerMax's orders of a time range (batch query): orders the
+    /// ledger lacks, statuses that differ. Exit 1 when there is anything to look into.
+    Reconcile(payout::ReconcileArgs),
     /// Generate a 2048-bit RSA key pair in the dashboard format (one line of base64 DER).
     Keygen {
         /// Directory for private_key.txt and public_key.txt.
@@ -115,7 +136,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             let old = spec_cmd::load(Some(&old), &[])?;
             let new = spec_cmd::load(Some(&new), &[])?;
             for line in spec_cmd::diff(&old, &new) {
-                println!("{line}");
+                outln!("{line}");
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -141,16 +162,17 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Payout(args) => payout::run(args),
+        Command::Reconcile(args) => payout::reconcile(args),
         Command::Keygen { out } => {
             keys::keygen(&out)?;
-            println!(
+            outln!(
                 "wrote {0}/private_key.txt (keep it secret) and {0}/public_key.txt (upload it to PayerMax)",
                 out.display()
             );
             Ok(ExitCode::SUCCESS)
         }
         Command::Sign { private_key, body } => {
-            println!(
+            outln!(
                 "{}",
                 keys::sign(&private_key, &read_body(body.as_deref())?)?
             );
@@ -162,10 +184,10 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             body,
         } => {
             if keys::verify(&public_key, &sign, &read_body(body.as_deref())?)? {
-                println!("valid");
+                outln!("valid");
                 Ok(ExitCode::SUCCESS)
             } else {
-                println!("invalid");
+                outln!("invalid");
                 Ok(ExitCode::FAILURE)
             }
         }
@@ -208,7 +230,7 @@ fn main() -> ExitCode {
     match run(Cli::parse()) {
         Ok(code) => code,
         Err(message) => {
-            eprintln!("error: {message}");
+            errln!("error: {message}");
             ExitCode::from(2)
         }
     }

@@ -1,56 +1,71 @@
-//! `payermax payout --csv FILE`: pays every row of a payee CSV at most once, on top of
-//! [`payermax::bulk`]. Credentials come from `PAYERMAX_*` environment variables
-//! ([`config_from_env`]); progress and row errors go to stderr (a bar only on a terminal), the
-//! summary to stdout.
+//! `payermax payout --csv FILE --batch NAME` (pay a payee file at most once, on the ledger),
+//! `payermax payout status` and `payermax payout export` (where the ledger's payouts stand),
+//! and `payermax reconcile` (the ledger against PayerMax's batch query). Credentials come from
+//! `PAYERMAX_*` environment variables ([`crate::env`]); progress, waits and row errors go to
+//! stderr (a bar only on a terminal), summaries to stdout. A closed stdout or stderr (`| head`)
+//! never stops a run.
 
-use clap::Args;
+use crate::env::{config_from_env, process_var, retry, shown_url};
+use clap::{Args, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use payermax::bulk::{self, BulkError, PayoutFile, ResultsFile};
-use payermax::runtime::{Config, Environment, Error, RetryPolicy};
-use std::io::IsTerminal as _;
+use payermax::bulk::{self, BulkError, BulkEvent, BulkOptions, RowIds};
+use payermax::ledger::{Ledger, LedgerExt as _, PayoutRecord};
+use std::collections::BTreeMap;
+use std::io::{IsTerminal as _, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use zeroize::Zeroizing;
+use std::time::Duration;
 
 const AFTER_LONG_HELP: &str = "\
 THE PAYEE FILE
   CSV (UTF-8), a header row, then one payee per row. Column names are the JSON paths of the
   paymentOrderPay request data, nested names joined by dots, in any order:
-    outTradeNo,country,trade.amount,trade.currency,payeeInfo.paymentMethodType,
+    country,trade.amount,trade.currency,payeeInfo.paymentMethodType,
     payeeInfo.targetOrg,payeeInfo.accountInfo.accountNo,payeeInfo.name.fullName,...
   `payermax payout --columns` lists every column; an unknown column name is an error. Cells
   are trimmed; an empty cell is not sent, so one file can mix countries and methods.
   Rows count from 1 (the header is not a row). Example: examples/payouts.csv.
 
-ORDER NUMBERS (outTradeNo, THE IDEMPOTENCY KEY)
-  Taken from the outTradeNo cell; when that is empty or absent, derived from the file name
-  and the row number: <file stem>_r<row> (\"june_payouts.csv\", row 7 -> june_payouts_r7).
-  A stem with characters outside [A-Za-z0-9_], or too long for 63 characters, has them
-  replaced by _, is cut, and gains 8 hex digits of its SHA-256, so distinct names never
-  share ids (\"june payouts.csv\", row 7 -> june_payouts_dfbe9ed1_r7).
-  Running the same file again (after a crash or a kill) never pays a row twice: an order
-  placed by an earlier run is answered ORDER_REPEAT and resolved by an inquiry.
-  RENAMING THE FILE CHANGES THE DERIVED IDS (the renamed file pays every row again), and so
-  does inserting, deleting or reordering rows (for the rows after the change): only append
-  to a file that was (partly) paid, or fill in outTradeNo. Files with the same stem in
-  different directories derive the same ids: give them distinct names.
+BATCHES AND ORDER NUMBERS (outTradeNo, THE IDEMPOTENCY KEY)
+  A row's outTradeNo cell is used as it is. Otherwise --batch NAME derives it from the batch
+  name and the payee (country, method, organisation, bank code, account; and which payment
+  to that payee it is within the batch). It does not depend on the file's name or the row's
+  position: copying, renaming, sorting the file or inserting rows gives every payee the same
+  number again, so nobody is paid twice; another batch name (next month's) gives new ones.
+  Without --batch, every row needs its outTradeNo.
+  Files partly paid by versions before the ledger (numbers <file stem>_r<row>): finish them
+  with --legacy-ids --adopt-existing (their orders are found and recorded, not paid again).
+
+THE LEDGER
+  Every payout is recorded before it is sent, with every status afterwards (answer, inquiry,
+  notification, batch query): an SQLite file (default: payermax-ledger.sqlite beside the
+  payee file; one ledger for all your payee files is best: set PAYERMAX_LEDGER) or a
+  PostgreSQL URL (postgres://user:password@host/db) for several machines. A damaged ledger
+  file is refused, never read as \"nothing paid\". Several `payermax payout` processes may work
+  one ledger and one file at once: each row is sent by one of them.
 
 BEFORE SENDING
-  Every row is checked against the spec (API-wide rules and the rules of its country and
-  method), and order numbers must be unique. All invalid rows are listed with their row,
+  Every row is checked against the spec, order numbers must be unique, and a row whose
+  number the ledger holds for another payout (a corrected amount after a crash) is refused
+  with both versions and the recorded order's status. All problems are listed with their row,
   line and field path, and nothing is sent (exit status 1).
+  Duplicate-payment guard: a row paying the same payee the same amount as a payout of
+  another batch recorded within --repeat-window (7d) is held back and reported, unless
+  --allow-repeat.
 
 SENDING
   At most --concurrency rows at a time. TOO_MANY_REQUEST and HTTP 429 are sent again with
-  exponential back-off and jitter (0.5 s doubling to 8 s, up to 8 sends per row within 60 s);
-  unclear outcomes (timeouts, 5xx, ORDER_REPEAT) are resolved by inquiry.
+  exponential back-off and jitter; unclear outcomes (timeouts, 5xx, ORDER_REPEAT) are resolved
+  by inquiry under the same number. When PayerMax does not know an order whose send had an
+  unknown outcome, the row waits --unknown-outcome-wait (5m, twice) before it is sent again;
+  each waiting row is shown and the other rows go on. A run can be killed at any moment and
+  run again: nothing is paid twice.
 
-THE RESULTS FILE
-  Columns outTradeNo,status,tradeNo,error; one line per finished row, appended and flushed
-  at once, so a killed run keeps every line it finished. status is PayerMax's answer at the
-  time (PENDING until the order settles); a row without an order has an empty status and
-  an error. Run the same command again to finish a run: rows recorded with a status are
-  skipped, the others are sent again under the same outTradeNo.
+RESULTS
+  <FILE>.results.csv (or --results FILE) is written at the end of each run as an export of
+  the ledger (outTradeNo,batch,file,line,payee,amount,currency,status,...), whole or not at
+  all. `payermax payout status --batch NAME --refresh` asks PayerMax for the statuses of
+  pending payouts; `payermax payout export` writes the ledger as CSV.
 
 ENVIRONMENT
   PAYERMAX_MERCHANT_NO       the merchant number
@@ -61,27 +76,74 @@ ENVIRONMENT
   PAYERMAX_PUBLIC_KEY_FILE   a file holding it
   PAYERMAX_ENV               uat | production | a base URL, e.g. the local sandbox's
                              http://127.0.0.1:PORT/aggregate-pay/api/gateway
-  Key material is never printed.
+  PAYERMAX_LEDGER            the ledger (a path or a postgres:// URL), when --ledger is absent
+  PAYERMAX_UNKNOWN_OUTCOME_WAIT  --unknown-outcome-wait, when the flag is absent
+  No key, token or password is ever printed.
 
 EXIT STATUS
-  0  every row has an order (whatever its status: a FAILED order is PayerMax's answer)
-  1  invalid rows (nothing sent), or rows without an order (run again to retry them)
-  2  usage, configuration or file errors";
+  0  every row has an order and none FAILED or BOUNCED BACK (as far as known)
+  1  invalid or conflicting rows (nothing sent), rows held back, rows without an order (run
+     again to retry them), or FAILED / BOUNCEBACK orders
+  2  usage, configuration, ledger or file errors";
 
-/// `payermax payout` arguments.
+/// `payermax payout` arguments: a run (`--csv`) or a subcommand.
 #[derive(Args)]
-#[command(after_long_help = AFTER_LONG_HELP)]
+#[command(args_conflicts_with_subcommands = true, after_long_help = AFTER_LONG_HELP)]
 pub struct PayoutArgs {
+    #[command(subcommand)]
+    command: Option<PayoutCommand>,
+    #[command(flatten)]
+    run: RunArgs,
+}
+
+#[derive(Subcommand)]
+enum PayoutCommand {
+    /// Where the ledger's payouts stand; --refresh asks PayerMax first. Exit 1 while any
+    /// payout FAILED or BOUNCED BACK, or has no order.
+    Status(StatusArgs),
+    /// Write the ledger's payouts as CSV (stdout, or --out FILE).
+    Export(ExportArgs),
+}
+
+#[derive(Args)]
+struct RunArgs {
     /// The payee file: CSV, one payee per row, columns named by JSON path (see --help).
     #[arg(long, value_name = "FILE", required_unless_present = "columns")]
     csv: Option<PathBuf>,
-    /// The results file, appended to [default: the payee file with extension .results.csv].
+    /// The batch the rows belong to (e.g. 2026-06-payroll): names the order numbers of rows
+    /// without an outTradeNo, and is recorded with every row.
+    #[arg(long, value_name = "NAME")]
+    batch: Option<String>,
+    /// Derive missing order numbers as versions before the ledger did (`<file stem>_r<row>`),
+    /// to finish files they started.
+    #[arg(long, conflicts_with = "batch")]
+    legacy_ids: bool,
+    /// Record orders PayerMax already has under a row's number (placed before the ledger
+    /// existed) as that row's, when amount and currency match.
+    #[arg(long)]
+    adopt_existing: bool,
+    /// Send rows the duplicate-payment guard holds back.
+    #[arg(long)]
+    allow_repeat: bool,
+    /// How far back the duplicate-payment guard looks (e.g. 7d, 48h).
+    #[arg(long, value_name = "DURATION", default_value = "7d", value_parser = humantime::parse_duration)]
+    repeat_window: Duration,
+    /// The ledger: an SQLite file or a postgres:// URL [default: PAYERMAX_LEDGER, else
+    /// payermax-ledger.sqlite beside the payee file].
+    #[arg(long, value_name = "PATH|URL")]
+    ledger: Option<String>,
+    /// The results export [default: the payee file with extension .results.csv].
     #[arg(long, value_name = "FILE")]
     results: Option<PathBuf>,
     /// How many rows are paid at the same time.
     #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256))]
     concurrency: u16,
-    /// Check the file and show the order numbers; send nothing (no credentials needed).
+    /// How long to wait before asking again when PayerMax does not know an order whose send
+    /// had an unknown outcome [default: PAYERMAX_UNKNOWN_OUTCOME_WAIT, else 5m].
+    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
+    unknown_outcome_wait: Option<Duration>,
+    /// Check the file (and the ledger) and show the order numbers; send and record nothing
+    /// (no credentials needed).
     #[arg(long)]
     dry_run: bool,
     /// List every column a payee file may have, and exit.
@@ -89,98 +151,483 @@ pub struct PayoutArgs {
     columns: bool,
 }
 
+#[derive(Args)]
+struct StatusArgs {
+    /// The ledger [default: PAYERMAX_LEDGER, else ./payermax-ledger.sqlite].
+    #[arg(long, value_name = "PATH|URL")]
+    ledger: Option<String>,
+    /// Only this batch.
+    #[arg(long, value_name = "NAME")]
+    batch: Option<String>,
+    /// First ask PayerMax about payouts without a settled status (needs the PAYERMAX_*
+    /// credentials).
+    #[arg(long)]
+    refresh: bool,
+    /// With --refresh: only payouts last seen longer ago than this.
+    #[arg(long, value_name = "DURATION", default_value = "0s", value_parser = humantime::parse_duration)]
+    older_than: Duration,
+}
+
+#[derive(Args)]
+struct ExportArgs {
+    /// The ledger [default: PAYERMAX_LEDGER, else ./payermax-ledger.sqlite].
+    #[arg(long, value_name = "PATH|URL")]
+    ledger: Option<String>,
+    /// Only this batch.
+    #[arg(long, value_name = "NAME")]
+    batch: Option<String>,
+    /// Write here (whole or not at all) instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+}
+
+/// `payermax reconcile` arguments.
+#[derive(Args)]
+pub struct ReconcileArgs {
+    /// The ledger [default: PAYERMAX_LEDGER, else ./payermax-ledger.sqlite].
+    #[arg(long, value_name = "PATH|URL")]
+    ledger: Option<String>,
+    /// Start of the range, UTC: `2026-06-01` or `2026-06-01 08:00:00`.
+    #[arg(long, value_parser = parse_time)]
+    from: chrono::DateTime<chrono::Utc>,
+    /// End of the range (exclusive), UTC.
+    #[arg(long, value_parser = parse_time)]
+    to: chrono::DateTime<chrono::Utc>,
+}
+
+fn parse_time(text: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    let text = text.trim();
+    let naive = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S")
+        .or_else(|_| chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S"))
+        .or_else(|_| {
+            chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .map(|d| d.and_hms_opt(0, 0, 0).unwrap_or_default())
+        })
+        .map_err(|_| "expected YYYY-MM-DD or YYYY-MM-DD HH:MM:SS (UTC)".to_owned())?;
+    Ok(naive.and_utc())
+}
+
+/// Writes a line to stdout; a closed pipe is not an error and never a panic.
+fn out(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = writeln!(stdout, "{text}");
+    let _ = stdout.flush();
+}
+
+/// Writes a line to stderr; likewise.
+fn err(text: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "{text}");
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the async runtime: {e}"))
+}
+
+fn ledger_location(given: Option<String>, beside: Option<&Path>) -> Result<String, String> {
+    if let Some(given) = given {
+        return Ok(given);
+    }
+    if let Some(from_env) = process_var("PAYERMAX_LEDGER")? {
+        return Ok(from_env);
+    }
+    let dir = beside
+        .and_then(Path::parent)
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    Ok(dir.join("payermax-ledger.sqlite").display().to_string())
+}
+
+/// For commands that read a ledger: an SQLite path must exist (opening would create an empty
+/// one, which says nothing).
+fn existing(location: &str) -> Result<(), String> {
+    let is_url = location.starts_with("postgres://") || location.starts_with("postgresql://");
+    let path = location.strip_prefix("sqlite:").unwrap_or(location);
+    if !is_url && !Path::new(path).exists() {
+        return Err(format!(
+            "there is no ledger at {path}: give --ledger PATH|URL or set PAYERMAX_LEDGER"
+        ));
+    }
+    Ok(())
+}
+
+fn client(unknown_outcome_wait: Option<Duration>) -> Result<(payermax::Client, String), String> {
+    let wait = match unknown_outcome_wait {
+        Some(w) => Some(w),
+        None => process_var("PAYERMAX_UNKNOWN_OUTCOME_WAIT")?
+            .map(|text| {
+                humantime::parse_duration(text.trim())
+                    .map_err(|e| format!("PAYERMAX_UNKNOWN_OUTCOME_WAIT: {e} (e.g. 30s, 5m)"))
+            })
+            .transpose()?,
+    };
+    let config = config_from_env(&process_var, retry(wait))?;
+    let base_url = shown_url(config.environment().base_url());
+    let client = payermax::Client::new(config).map_err(|e| e.to_string())?;
+    Ok((client, base_url))
+}
+
 /// Runs `payermax payout`.
 pub fn run(args: PayoutArgs) -> Result<ExitCode, String> {
+    match args.command {
+        Some(PayoutCommand::Status(status)) => run_status(status),
+        Some(PayoutCommand::Export(export)) => run_export(export),
+        None => run_file(args.run),
+    }
+}
+
+fn run_file(args: RunArgs) -> Result<ExitCode, String> {
     if args.columns {
         print_columns();
         return Ok(ExitCode::SUCCESS);
     }
-    let Some(csv) = args.csv else {
+    let Some(csv) = args.csv.clone() else {
         return Err("--csv FILE is required".into());
     };
-    let file = match PayoutFile::read(&csv) {
-        Ok(file) => file,
-        Err(e @ BulkError::Read { .. }) => return Err(e.to_string()),
+    let ids = match (&args.batch, args.legacy_ids) {
+        (Some(batch), _) => {
+            if batch.trim().is_empty() {
+                return Err("--batch needs a name, e.g. --batch 2026-06-payroll".into());
+            }
+            RowIds::Batch(batch.trim().to_owned())
+        }
+        (None, true) => RowIds::Legacy,
+        (None, false) => RowIds::OwnOnly,
+    };
+    let options = BulkOptions {
+        repeat_window: args.repeat_window,
+        allow_repeat: args.allow_repeat,
+        adopt_existing: args.adopt_existing,
+        concurrency: usize::from(args.concurrency),
+        ..BulkOptions::new(ids)
+    };
+    let runtime = runtime()?;
+    let location = if args.dry_run {
+        // A dry run records nothing: a ledger that does not exist yet is not created.
+        let location = ledger_location(args.ledger.clone(), Some(&csv))?;
+        match existing(&location) {
+            Ok(()) => location,
+            Err(_) => std::env::temp_dir()
+                .join(format!("payermax-dry-run-{}.sqlite", std::process::id()))
+                .display()
+                .to_string(),
+        }
+    } else {
+        ledger_location(args.ledger.clone(), Some(&csv))?
+    };
+    let code = runtime.block_on(async {
+        let ledger = Ledger::open(&location).await.map_err(|e| e.to_string())?;
+        let result = pay_file(&ledger, &csv, &options, &args).await;
+        ledger.close().await;
+        result
+    });
+    if args.dry_run && location.contains("payermax-dry-run-") {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{location}{suffix}"));
+        }
+        let _ = std::fs::remove_dir_all(format!("{location}.workers"));
+    }
+    code
+}
+
+async fn pay_file(
+    ledger: &Ledger,
+    csv: &Path,
+    options: &BulkOptions,
+    args: &RunArgs,
+) -> Result<ExitCode, String> {
+    let checked = match bulk::check_file(csv, ledger, options).await {
+        Ok(checked) => checked,
+        Err(e @ (BulkError::Read { .. } | BulkError::Ledger(_))) => return Err(e.to_string()),
         // The file's content is wrong: every problem at once, nothing sent.
         Err(e) => {
-            eprintln!("{e}");
+            err(&e.to_string());
             return Ok(ExitCode::FAILURE);
         }
     };
+    for held in checked.held() {
+        err(&held.to_string());
+    }
+    let recorded: usize = checked.with_order().values().sum();
     if args.dry_run {
-        let rows = file.rows();
-        let ids: Vec<&str> = [rows.first(), rows.last()]
-            .into_iter()
-            .flatten()
-            .map(|r| r.out_trade_no.as_str())
-            .collect();
-        println!(
-            "{}: {} rows are valid (outTradeNo {}); nothing was sent",
-            file.name(),
-            rows.len(),
-            ids.join(" … ")
-        );
+        out(&format!(
+            "{}: {} rows are valid (batch {}; outTradeNo {}{}); {} already have an order, {} held back; nothing was sent",
+            checked.name(),
+            checked.rows(),
+            checked.batch(),
+            checked.first_ids().join(", "),
+            if checked.rows() > checked.first_ids().len() {
+                ", …"
+            } else {
+                ""
+            },
+            recorded,
+            checked.held().len()
+        ));
+        return Ok(if checked.held().is_empty() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        });
+    }
+    let (client, base_url) = client(args.unknown_outcome_wait)?;
+    let to_send = checked.rows() - recorded - checked.held().len();
+    err(&format!(
+        "{}: batch {}, {} rows ({recorded} already with an order, {} held back); paying up to {to_send} ({} at a time) at {base_url}; ledger {}",
+        checked.name(),
+        checked.batch(),
+        checked.rows(),
+        checked.held().len(),
+        options.concurrency,
+        ledger.location()
+    ));
+    let bar = progress_bar(checked.rows() as u64);
+    let on_event = |event: BulkEvent| {
+        match &event {
+            BulkEvent::Paid { .. } => {}
+            BulkEvent::Failed { .. }
+            | BulkEvent::Waiting { .. }
+            | BulkEvent::ByAnotherWorker { .. } => {
+                bar.suspend(|| err(&event.to_string()));
+            }
+        }
+        if matches!(event, BulkEvent::Paid { .. } | BulkEvent::Failed { .. }) {
+            bar.inc(1);
+        }
+    };
+    let summary = bulk::pay_checked(&client, ledger, &checked, options, &on_event).await;
+    bar.finish_and_clear();
+    let results = args
+        .results
+        .clone()
+        .unwrap_or_else(|| csv.with_extension("results.csv"));
+    let exported = if same_file(csv, &results) {
+        Err(format!(
+            "--results {} is the payee file; not written",
+            results.display()
+        ))
+    } else {
+        bulk::export_file(ledger, Some(checked.batch()), &results)
+            .await
+            .map_err(|e| e.to_string())
+    };
+    let summary = summary.map_err(|e| e.to_string())?;
+    out(&format!("{}: {summary}", checked.name()));
+    match exported {
+        Ok(_) => err(&format!("results: {}", results.display())),
+        Err(e) => err(&e),
+    }
+    if summary.complete() {
         return Ok(ExitCode::SUCCESS);
     }
-    let config = config_from_env(&|name| match std::env::var(name) {
-        Ok(value) => Ok(Some(value).filter(|v| !v.trim().is_empty())),
-        Err(std::env::VarError::NotPresent) => Ok(None),
-        Err(std::env::VarError::NotUnicode(_)) => Err(format!("{name} is not valid UTF-8")),
-    })?;
-    let results_path = args
-        .results
-        .unwrap_or_else(|| csv.with_extension("results.csv"));
-    if same_file(&csv, &results_path) {
-        return Err(format!(
-            "--results {} is the payee file; choose another results file",
-            results_path.display()
+    if summary.errors > 0 {
+        err(&format!(
+            "{} rows have no order; run the same command again to retry them: they keep their outTradeNo and are never paid twice",
+            summary.errors
         ));
     }
-    let mut results = ResultsFile::open(&results_path).map_err(|e| e.to_string())?;
-    let base_url = config.environment().base_url().to_owned();
-    let client = payermax::Client::new(config).map_err(|e| e.to_string())?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| format!("cannot start the async runtime: {e}"))?;
-    let pending = file
-        .rows()
-        .iter()
-        .filter(|r| results.recorded_status(&r.out_trade_no).is_none())
-        .count();
-    eprintln!(
-        "{}: paying {pending} of {} rows ({} at a time) at {base_url}; results in {}",
-        file.name(),
-        file.rows().len(),
-        args.concurrency,
-        results.path().display()
-    );
-    let bar = progress_bar(pending as u64);
-    let summary = runtime.block_on(bulk::pay_file(
-        &client,
-        &file,
-        &mut results,
-        usize::from(args.concurrency),
-        |row| {
-            if let Some(error) = &row.error {
-                bar.suspend(|| eprintln!("row {} ({}): {error}", row.row, row.out_trade_no));
-            }
-            bar.inc(1);
-        },
-    ));
-    bar.finish_and_clear();
-    let summary = summary.map_err(|e| e.to_string())?;
-    println!("{}: {summary}", file.name());
-    if summary.complete() {
-        Ok(ExitCode::SUCCESS)
-    } else {
-        eprintln!(
-            "{} rows have no order (see their error in {}); run the same command again to retry them: they keep their outTradeNo and are never paid twice",
-            summary.errors,
-            results.path().display()
-        );
-        Ok(ExitCode::FAILURE)
+    if summary.held > 0 {
+        err(&format!(
+            "{} rows were held back as likely repeats (see above); --allow-repeat sends them",
+            summary.held
+        ));
     }
+    let failed: usize = ["FAILED", "BOUNCEBACK"]
+        .iter()
+        .filter_map(|s| summary.orders.get(*s))
+        .sum();
+    if failed > 0 {
+        err(&format!(
+            "{failed} orders FAILED or BOUNCED BACK: `payermax payout status --batch {}` lists them",
+            checked.batch()
+        ));
+    }
+    Ok(ExitCode::FAILURE)
+}
+
+fn run_status(args: StatusArgs) -> Result<ExitCode, String> {
+    let location = ledger_location(args.ledger, None)?;
+    existing(&location)?;
+    runtime()?.block_on(async {
+        let ledger = Ledger::open(&location).await.map_err(|e| e.to_string())?;
+        let result = status(
+            &ledger,
+            args.batch.as_deref(),
+            args.refresh,
+            args.older_than,
+        )
+        .await;
+        ledger.close().await;
+        result
+    })
+}
+
+async fn status(
+    ledger: &Ledger,
+    batch: Option<&str>,
+    refresh: bool,
+    older_than: Duration,
+) -> Result<ExitCode, String> {
+    if refresh {
+        let (client, _) = client(None)?;
+        let report = ledger
+            .refresh_with(&client, older_than, batch)
+            .await
+            .map_err(|e| e.to_string())?;
+        err(&format!("refresh: {report}"));
+        for (id, _, change) in &report.changed {
+            err(&format!("  {id}: {change}"));
+        }
+        for (id, why) in &report.refused {
+            err(&format!("  {id}: {why}"));
+        }
+        for (id, e) in &report.errors {
+            err(&format!("  {id}: inquiry failed: {e}"));
+        }
+    }
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    let mut attention: Vec<PayoutRecord> = Vec::new();
+    let mut after = 0;
+    let mut total = 0;
+    loop {
+        let (page, next) = ledger
+            .list(batch, after, 1000)
+            .await
+            .map_err(|e| e.to_string())?;
+        if page.is_empty() {
+            break;
+        }
+        after = next;
+        for record in page {
+            total += 1;
+            let key = record
+                .status
+                .clone()
+                .unwrap_or_else(|| "NO_ORDER".to_owned());
+            *counts.entry(key).or_default() += 1;
+            if !matches!(record.status.as_deref(), Some("SUCCESS" | "PENDING")) {
+                attention.push(record);
+            }
+        }
+    }
+    let by_status: Vec<String> = counts.iter().map(|(s, n)| format!("{s} {n}")).collect();
+    out(&format!(
+        "{}{total} payouts: {}",
+        batch.map(|b| format!("batch {b}: ")).unwrap_or_default(),
+        if by_status.is_empty() {
+            "none".to_owned()
+        } else {
+            by_status.join(", ")
+        }
+    ));
+    for r in &attention {
+        let what = match (&r.status, &r.last_error) {
+            (Some(s), _) => s.clone(),
+            (None, Some(e)) => format!("no order: {e}"),
+            (None, None) if r.sends == 0 => "recorded, never sent".to_owned(),
+            (None, None) => "sent, outcome not known (use --refresh)".to_owned(),
+        };
+        out(&format!(
+            "  {} ({}): {} {} to {}: {what}",
+            r.out_trade_no,
+            r.origin(),
+            r.currency,
+            r.amount,
+            r.payee
+        ));
+    }
+    let bad = attention.iter().any(|r| {
+        matches!(r.status.as_deref(), Some("FAILED" | "BOUNCEBACK")) || r.status.is_none()
+    });
+    Ok(if bad {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn run_export(args: ExportArgs) -> Result<ExitCode, String> {
+    let location = ledger_location(args.ledger, None)?;
+    existing(&location)?;
+    runtime()?.block_on(async {
+        let ledger = Ledger::open(&location).await.map_err(|e| e.to_string())?;
+        let result = match &args.out {
+            Some(path) => bulk::export_file(&ledger, args.batch.as_deref(), path).await,
+            None => {
+                let stdout = std::io::stdout();
+                bulk::export_csv(&ledger, args.batch.as_deref(), IgnorePipe(stdout.lock())).await
+            }
+        };
+        ledger.close().await;
+        let n = result.map_err(|e| e.to_string())?;
+        err(&format!("{n} payouts exported"));
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// A writer for which a closed pipe ends the output quietly.
+struct IgnorePipe<W>(W);
+
+impl<W: std::io::Write> std::io::Write for IgnorePipe<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self.0.write(buf) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(buf.len()),
+            other => other,
+        }
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self.0.flush() {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            other => other,
+        }
+    }
+}
+
+/// Runs `payermax reconcile`.
+pub fn reconcile(args: ReconcileArgs) -> Result<ExitCode, String> {
+    if args.to <= args.from {
+        return Err("--to must be later than --from".into());
+    }
+    let location = ledger_location(args.ledger, None)?;
+    existing(&location)?;
+    let (client, base_url) = client(None)?;
+    runtime()?.block_on(async {
+        let ledger = Ledger::open(&location).await.map_err(|e| e.to_string())?;
+        err(&format!(
+            "reconciling {} .. {} (UTC) at {base_url} with ledger {}",
+            args.from.format("%Y-%m-%d %H:%M:%S"),
+            args.to.format("%Y-%m-%d %H:%M:%S"),
+            ledger.location()
+        ));
+        let report = ledger.reconcile_range(&client, args.from, args.to).await;
+        ledger.close().await;
+        let report = report.map_err(|e| e.to_string())?;
+        out(&report.to_string());
+        for m in &report.missing_from_ledger {
+            out(&format!(
+                "  missing from the ledger: {} ({}, {})",
+                m.out_trade_no,
+                m.amount,
+                m.status.as_deref().unwrap_or("no status")
+            ));
+        }
+        for d in &report.status_differs {
+            out(&format!(
+                "  {}: ledger {}, PayerMax {} ({})",
+                d.out_trade_no,
+                d.ledger.as_deref().unwrap_or("no order"),
+                d.payermax,
+                d.change
+            ));
+        }
+        Ok(if report.is_clean() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        })
+    })
 }
 
 fn print_columns() {
@@ -226,242 +673,21 @@ fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
-/// Reads one environment variable: `Ok(None)` when unset or blank.
-pub type Lookup<'a> = dyn Fn(&str) -> Result<Option<String>, String> + 'a;
-
-/// The merchant's configuration from `PAYERMAX_*` variables (see the command's help). Every
-/// missing or malformed variable is named in the error; key material never appears in it.
-pub fn config_from_env(var: &Lookup<'_>) -> Result<Config, String> {
-    let mut problems = Vec::new();
-    let mut required = |name: &str, what: &str| match var(name) {
-        Ok(Some(value)) => Some(value),
-        Ok(None) => {
-            problems.push(format!("{name} is not set: {what}"));
-            None
-        }
-        Err(e) => {
-            problems.push(e);
-            None
-        }
-    };
-    let merchant_no = required(
-        "PAYERMAX_MERCHANT_NO",
-        "the merchant number PayerMax issued",
-    );
-    let app_id = required("PAYERMAX_APP_ID", "the app id PayerMax issued");
-    let environment = required(
-        "PAYERMAX_ENV",
-        "uat, production, or a base URL such as http://127.0.0.1:8080/aggregate-pay/api/gateway",
-    );
-    let private_key = key(
-        var,
-        "PAYERMAX_PRIVATE_KEY",
-        "the merchant private key (dashboard format or PEM)",
-    );
-    let public_key = key(
-        var,
-        "PAYERMAX_PUBLIC_KEY",
-        "PayerMax's public key (dashboard format or PEM)",
-    );
-    let environment = environment.and_then(|text| match parse_environment(&text) {
-        Ok(env) => Some(env),
-        Err(e) => {
-            problems.push(e);
-            None
-        }
-    });
-    let (private_key, private_var) = match private_key {
-        Ok(k) => k,
-        Err(e) => {
-            problems.push(e);
-            (Zeroizing::new(String::new()), "")
-        }
-    };
-    let (public_key, public_var) = match public_key {
-        Ok(k) => k,
-        Err(e) => {
-            problems.push(e);
-            (Zeroizing::new(String::new()), "")
-        }
-    };
-    let (Some(merchant_no), Some(app_id), Some(environment), true) =
-        (merchant_no, app_id, environment, problems.is_empty())
-    else {
-        return Err(problems.join("\n"));
-    };
-    Config::builder()
-        .merchant_no(merchant_no)
-        .app_id(app_id)
-        .merchant_private_key(&private_key)
-        .payermax_public_key(&public_key)
-        .environment(environment)
-        .retry_policy(RetryPolicy {
-            max_attempts: 8,
-            ..RetryPolicy::default()
-        })
-        .build()
-        .map_err(|e| match e {
-            Error::Config { field, message } => {
-                let variable = match field {
-                    "merchant_no" => "PAYERMAX_MERCHANT_NO",
-                    "app_id" => "PAYERMAX_APP_ID",
-                    "merchant_private_key" => private_var,
-                    "payermax_public_key" => public_var,
-                    "environment" => "PAYERMAX_ENV",
-                    other => other,
-                };
-                format!("{variable}: {message}")
-            }
-            other => other.to_string(),
-        })
-}
-
-/// A key's text from `NAME` or from the file named by `NAME_FILE` (exactly one of them), and
-/// the variable it came from. The text is wiped from memory when dropped.
-fn key(
-    var: &Lookup<'_>,
-    name: &'static str,
-    what: &str,
-) -> Result<(Zeroizing<String>, &'static str), String> {
-    let file_var: &'static str = match name {
-        "PAYERMAX_PRIVATE_KEY" => "PAYERMAX_PRIVATE_KEY_FILE",
-        _ => "PAYERMAX_PUBLIC_KEY_FILE",
-    };
-    match (var(name)?, var(file_var)?) {
-        (Some(_), Some(_)) => Err(format!("both {name} and {file_var} are set: set only one")),
-        (Some(text), None) => Ok((Zeroizing::new(text), name)),
-        (None, Some(path)) => std::fs::read_to_string(&path)
-            .map(|text| (Zeroizing::new(text), file_var))
-            .map_err(|e| format!("{file_var}: cannot read {path}: {e}")),
-        (None, None) => Err(format!("{name} (or {file_var}) is not set: {what}")),
-    }
-}
-
-fn parse_environment(text: &str) -> Result<Environment, String> {
-    let text = text.trim();
-    if text.eq_ignore_ascii_case("uat") {
-        Ok(Environment::Uat)
-    } else if text.eq_ignore_ascii_case("production") {
-        Ok(Environment::Production)
-    } else if text.starts_with("http://") || text.starts_with("https://") {
-        Ok(Environment::Custom(text.to_owned()))
-    } else {
-        Err(format!(
-            "PAYERMAX_ENV is `{text}`: expected uat, production, or a base URL such as http://127.0.0.1:8080/aggregate-pay/api/gateway"
-        ))
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    #![allow(clippy::unwrap_used)]
     use super::*;
-    use std::collections::HashMap;
-
-    fn lookup(vars: &HashMap<&str, String>) -> impl Fn(&str) -> Result<Option<String>, String> {
-        move |name| Ok(vars.get(name).cloned())
-    }
-
-    fn keys() -> (String, String) {
-        let (private, _) = payermax::runtime::keys::generate_keypair().unwrap();
-        let (_, payermax_public) = payermax::runtime::keys::generate_keypair().unwrap();
-        (
-            private.to_dashboard().unwrap().to_string(),
-            payermax_public.to_dashboard(),
-        )
-    }
 
     #[test]
-    fn every_missing_variable_is_named() {
-        let err = config_from_env(&lookup(&HashMap::new())).unwrap_err();
-        for name in [
-            "PAYERMAX_MERCHANT_NO",
-            "PAYERMAX_APP_ID",
-            "PAYERMAX_ENV",
-            "PAYERMAX_PRIVATE_KEY (or PAYERMAX_PRIVATE_KEY_FILE)",
-            "PAYERMAX_PUBLIC_KEY (or PAYERMAX_PUBLIC_KEY_FILE)",
-        ] {
-            assert!(err.contains(&format!("{name} is not set")), "{name}: {err}");
-        }
-    }
-
-    #[test]
-    fn a_full_environment_builds_a_config() {
-        let (private, public) = keys();
-        let dir = tempfile::tempdir().unwrap();
-        let key_file = dir.path().join("key.txt");
-        std::fs::write(&key_file, &private).unwrap();
-        let vars = HashMap::from([
-            ("PAYERMAX_MERCHANT_NO", "M1".to_owned()),
-            ("PAYERMAX_APP_ID", "app1".to_owned()),
-            ("PAYERMAX_PRIVATE_KEY_FILE", key_file.display().to_string()),
-            ("PAYERMAX_PUBLIC_KEY", public),
-            (
-                "PAYERMAX_ENV",
-                "http://127.0.0.1:9/aggregate-pay/api/gateway".to_owned(),
-            ),
-        ]);
-        let config = config_from_env(&lookup(&vars)).unwrap();
-        assert_eq!(config.merchant_no(), "M1");
+    fn times_parse_as_utc() {
         assert_eq!(
-            config.environment(),
-            &Environment::Custom("http://127.0.0.1:9/aggregate-pay/api/gateway".into())
+            parse_time("2026-06-01").unwrap().to_rfc3339(),
+            "2026-06-01T00:00:00+00:00"
         );
-        assert_eq!(config.retry_policy().max_attempts, 8);
-    }
-
-    #[test]
-    fn malformed_variables_are_named_without_key_material() {
-        let (private, public) = keys();
-        let broken = format!("{}x", &private[..private.len() / 2]);
-        let vars = HashMap::from([
-            ("PAYERMAX_MERCHANT_NO", "M1".to_owned()),
-            ("PAYERMAX_APP_ID", "app1".to_owned()),
-            ("PAYERMAX_PRIVATE_KEY", broken.clone()),
-            ("PAYERMAX_PUBLIC_KEY", public.clone()),
-            ("PAYERMAX_ENV", "uat".to_owned()),
-        ]);
-        let err = config_from_env(&lookup(&vars)).unwrap_err();
-        assert!(err.starts_with("PAYERMAX_PRIVATE_KEY: "), "{err}");
-        assert!(!err.contains(&broken[..20]), "key material in {err}");
-
-        let mut vars = vars;
-        vars.insert("PAYERMAX_PRIVATE_KEY", private.clone());
-        vars.insert("PAYERMAX_ENV", "staging".to_owned());
-        let err = config_from_env(&lookup(&vars)).unwrap_err();
-        assert!(
-            err.starts_with("PAYERMAX_ENV is `staging`: expected uat"),
-            "{err}"
-        );
-
-        vars.insert("PAYERMAX_ENV", "production".to_owned());
-        vars.insert("PAYERMAX_PUBLIC_KEY_FILE", "/nonexistent".to_owned());
-        let err = config_from_env(&lookup(&vars)).unwrap_err();
         assert_eq!(
-            err,
-            "both PAYERMAX_PUBLIC_KEY and PAYERMAX_PUBLIC_KEY_FILE are set: set only one"
+            parse_time("2026-06-01 08:30:00").unwrap().to_rfc3339(),
+            "2026-06-01T08:30:00+00:00"
         );
-
-        vars.remove("PAYERMAX_PUBLIC_KEY_FILE");
-        // The merchant's own public key where PayerMax's belongs: the runtime notices.
-        let own_public = payermax::runtime::PrivateKey::parse(&private)
-            .unwrap()
-            .public_key()
-            .unwrap()
-            .to_dashboard();
-        vars.insert("PAYERMAX_PUBLIC_KEY", own_public);
-        let err = config_from_env(&lookup(&vars)).unwrap_err();
-        assert!(
-            err.starts_with("PAYERMAX_PUBLIC_KEY: is the public half"),
-            "{err}"
-        );
-        assert!(!err.contains(&private[..40]));
-    }
-
-    #[test]
-    fn environments() {
-        assert_eq!(parse_environment(" UAT "), Ok(Environment::Uat));
-        assert_eq!(parse_environment("production"), Ok(Environment::Production));
-        assert!(parse_environment("prod").is_err());
+        assert!(parse_time("June").is_err());
     }
 }

@@ -22,7 +22,7 @@ pub fn check(root: Option<&Path>, extend: &[PathBuf]) -> ExitCode {
     match load(root, extend) {
         Ok(spec) => {
             let c = spec.counts();
-            println!(
+            outln!(
                 "spec ok: {} endpoints, {} types, {} fields, {} enums, {} error codes, {} countries, {} rails, {} methods, {} rules",
                 c.endpoints,
                 c.types,
@@ -217,10 +217,10 @@ pub fn validate(
     let violations = spec.validate_payout(&data);
     if json {
         let arr: Vec<serde_json::Value> = violations.iter().map(|v| v.to_json()).collect();
-        println!("{}", serde_json::Value::Array(arr));
+        outln!("{}", serde_json::Value::Array(arr));
     } else {
         for v in &violations {
-            println!("{v}");
+            outln!("{v}");
         }
     }
     Ok(if violations.is_empty() {

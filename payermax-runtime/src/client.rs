@@ -294,7 +294,8 @@ async fn read_body(
                 return Err(Error::OutcomeUnknown {
                     api: api.to_owned(),
                     reason: format!("the response was cut off: {}", describe(&e, config)),
-                    source: Some(Box::new(e)),
+                    // Without the URL: a base URL may carry credentials.
+                    source: Some(Box::new(e.without_url())),
                 });
             }
         }
@@ -309,13 +310,14 @@ fn transport_error(api: &str, e: reqwest::Error, config: &Config) -> Error {
         Error::NotSent {
             api: api.to_owned(),
             reason,
-            source: Some(Box::new(e)),
+            // Without the URL: a base URL may carry credentials.
+            source: Some(Box::new(e.without_url())),
         }
     } else {
         Error::OutcomeUnknown {
             api: api.to_owned(),
             reason,
-            source: Some(Box::new(e)),
+            source: Some(Box::new(e.without_url())),
         }
     }
 }

@@ -256,7 +256,7 @@ pub enum Error {
     /// the `outTradeNo` (through `ORDER_REPEAT` or an inquiry) whose amount or currency is not
     /// the request's: the number belongs to another payout, and this one was not placed.
     #[error(
-        "not paid: outTradeNo {out_trade_no} already names another order ({found}, status {status}), not this request's {sent}; give this payout its own outTradeNo"
+        "not placed: outTradeNo {out_trade_no} already names an order for {found} (status {status}), not this request's {sent}. Find out what that order paid before paying anyone again: if it is this payout placed earlier with another amount, its payee has been paid; only a payout that is still owed needs its own outTradeNo"
     )]
     OrderConflict {
         /// The order number sent.

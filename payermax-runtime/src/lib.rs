@@ -57,7 +57,7 @@ pub use notify::{
     NOTIFICATION_ACK, Notification, OrderView, StatusUpdate, Transition, TransitionError,
     sign_notification, verify_notification,
 };
-pub use payout::{PayoutCalls, PayoutOutcome, ResolvedBy};
+pub use payout::{PayEvent, PayoutCalls, PayoutOutcome, ResolvedBy};
 pub use retry::RetryPolicy;
 pub use validation::{ValidationErrors, Violation};
 

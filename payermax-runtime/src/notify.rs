@@ -322,7 +322,12 @@ impl OrderView {
 }
 
 /// The same amount as decimals (`10.5` = `10.50`); as text where either is not a decimal.
-pub(crate) fn same_amount(a: &str, b: &str) -> bool {
+///
+/// ```
+/// assert!(payermax_runtime::notify::same_amount("10.5", "10.50"));
+/// assert!(!payermax_runtime::notify::same_amount("10.5", "10.05"));
+/// ```
+pub fn same_amount(a: &str, b: &str) -> bool {
     match (
         a.trim().parse::<rust_decimal::Decimal>(),
         b.trim().parse::<rust_decimal::Decimal>(),

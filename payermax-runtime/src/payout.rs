@@ -72,6 +72,32 @@ pub struct PayoutOutcome {
     pub data: Value,
 }
 
+/// Something [`Client::pay_idempotent_observed`] is about to do that can take long or that a
+/// caller may want to show: an operator watching a bulk run sees each waiting payout.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PayEvent {
+    /// PayerMax does not know the order after a send whose outcome was unknown: waiting `wait`
+    /// before querying again (query `requery` of `of`), as the reference advises (§6.3).
+    WaitingForOrder {
+        /// The order number.
+        out_trade_no: String,
+        /// Which re-query comes after the wait, from 1.
+        requery: u32,
+        /// How many re-queries the policy allows before the order is sent again.
+        of: u32,
+        /// The wait ([`RetryPolicy::not_found_wait`](crate::RetryPolicy::not_found_wait)).
+        wait: std::time::Duration,
+    },
+    /// The order is sent again (same `outTradeNo`, same data): attempt `attempt`.
+    Resending {
+        /// The order number.
+        out_trade_no: String,
+        /// The attempt about to be made, from 2.
+        attempt: u32,
+    },
+}
+
 /// What to do after a failed send.
 enum Next {
     /// Back off and send again.
@@ -117,6 +143,19 @@ impl Client {
         data: &D,
         errors: &[(&str, RetryClass)],
     ) -> Result<PayoutOutcome, Error> {
+        self.pay_idempotent_observed(calls, data, errors, &|_| {})
+            .await
+    }
+
+    /// [`pay_idempotent`](Self::pay_idempotent), telling `observe` before each long wait and
+    /// each resend ([`PayEvent`]), so that a caller can show which payouts are waiting and why.
+    pub async fn pay_idempotent_observed<D: Serialize + ?Sized>(
+        &self,
+        calls: PayoutCalls<'_>,
+        data: &D,
+        errors: &[(&str, RetryClass)],
+        observe: &(dyn Fn(PayEvent) + Send + Sync),
+    ) -> Result<PayoutOutcome, Error> {
         let data = serialize_data(data)?;
         let Some(out_trade_no) = out_trade_no(&data).filter(|n| !n.is_empty()) else {
             return Err(Error::Validation(
@@ -127,7 +166,7 @@ impl Client {
             "payermax.pay_idempotent",
             out_trade_no = out_trade_no.as_str()
         );
-        self.pay_loop(calls, &data, &out_trade_no, errors)
+        self.pay_loop(calls, &data, &out_trade_no, errors, observe)
             .instrument(span)
             .await
     }
@@ -138,6 +177,7 @@ impl Client {
         data: &RawValue,
         out_trade_no: &str,
         errors: &[(&str, RetryClass)],
+        observe: &(dyn Fn(PayEvent) + Send + Sync),
     ) -> Result<PayoutOutcome, Error> {
         let query = serialize_data(&serde_json::json!({ "outTradeNo": out_trade_no }))?;
         let policy = &self.config().retry;
@@ -165,7 +205,7 @@ impl Client {
                 Next::Query(resolved_by) => {
                     tracing::info!(attempts, "payout outcome unclear; querying the order");
                     if let Some(answer) = self
-                        .find_order(calls.query, &query, out_trade_no, errors)
+                        .find_order(calls.query, &query, out_trade_no, errors, observe)
                         .await?
                     {
                         let found = outcome(out_trade_no, answer, resolved_by, attempts);
@@ -183,6 +223,10 @@ impl Client {
                         attempts,
                         "order not found after re-queries; sending it again"
                     );
+                    observe(PayEvent::Resending {
+                        out_trade_no: out_trade_no.to_owned(),
+                        attempt: attempts + 1,
+                    });
                 }
             }
         }
@@ -196,6 +240,7 @@ impl Client {
         query: &RawValue,
         out_trade_no: &str,
         errors: &[(&str, RetryClass)],
+        observe: &(dyn Fn(PayEvent) + Send + Sync),
     ) -> Result<Option<Value>, Error> {
         let policy = &self.config().retry;
         let mut requeries = 0;
@@ -215,6 +260,12 @@ impl Client {
                         wait_ms = policy.not_found_wait.as_millis() as u64,
                         "order not found yet; waiting before querying again"
                     );
+                    observe(PayEvent::WaitingForOrder {
+                        out_trade_no: out_trade_no.to_owned(),
+                        requery: requeries,
+                        of: policy.not_found_requeries,
+                        wait: policy.not_found_wait,
+                    });
                     tokio::time::sleep(policy.not_found_wait).await;
                 }
                 Err(e) => return Err(e),

@@ -250,7 +250,7 @@ async fn an_out_trade_no_reused_for_another_payout_is_a_conflict_not_a_payment()
         ),
         other => panic!("expected a conflict, got {other}"),
     }
-    assert!(error.to_string().starts_with("not paid: outTradeNo P20230308R already names another order (IDR 10000, status SUCCESS)"), "{error}");
+    assert!(error.to_string().starts_with("not placed: outTradeNo P20230308R already names an order for IDR 10000 (status SUCCESS), not this request's IDR 50000. Find out what that order paid"), "{error}");
     // Another currency is a conflict too; the same amount written otherwise is the same order.
     other["trade"] = json!({ "amount": "10000", "currency": "USD" });
     assert!(matches!(

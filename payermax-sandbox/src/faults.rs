@@ -151,6 +151,27 @@ impl FaultPlan {
         self.random = Some(random);
         self
     }
+
+    /// One line for people: `none`, or the rules and the random mode.
+    pub(crate) fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        match self.rules.len() {
+            0 => {}
+            1 => parts.push("1 rule".to_owned()),
+            n => parts.push(format!("{n} rules")),
+        }
+        if let Some(r) = &self.random {
+            parts.push(format!(
+                "random: probability {}, seed {}, one of {:?}",
+                r.probability, r.seed, r.faults
+            ));
+        }
+        if parts.is_empty() {
+            "none".to_owned()
+        } else {
+            parts.join("; ")
+        }
+    }
 }
 
 /// What a request is, for matching rules.

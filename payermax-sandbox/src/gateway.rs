@@ -15,6 +15,10 @@
 //!    sandbox clock (`REQ_TIME_OVER_TIME`);
 //! 6. faults ([`crate::faults`]);
 //! 7. the endpoint's own checks.
+//!
+//! A request refused by checks 1–4 (or by the server before them) goes to the request log as a
+//! summary without its body ([`ReceivedRequest`]); from check 5 on, the request is signed by a
+//! merchant and kept whole.
 
 use crate::faults::{Chosen, Fault, FaultTarget};
 use crate::order::{Order, Outcome, Status, StatusChange};
@@ -69,18 +73,33 @@ impl Api {
 }
 
 /// A request the sandbox received, for tests to inspect.
+///
+/// A request whose signature verified is kept whole. One refused before that (a transport
+/// refusal, a body that is not a JSON object, a broken envelope, an unknown `appId` or
+/// `merchantNo`, a bad or missing signature) is kept as a summary: `api`, `at`, `code`,
+/// `http_status` and `body_len`, with `body` empty and `app_id` and `out_trade_no` `None`.
+/// Anyone can send those, so they must not cost the sandbox what they weigh.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ReceivedRequest {
-    /// The api name (last path segment), e.g. `paymentOrderPay`.
+    /// The api name (last path segment, at most 64 bytes kept in a summary), e.g.
+    /// `paymentOrderPay`.
     pub api: String,
     /// When it arrived (sandbox clock).
     pub at: SystemTime,
-    /// `appId` from the body, when readable.
+    /// `appId` from the body, when readable (`None` in a summary).
     pub app_id: Option<String>,
-    /// `data.outTradeNo` from the body, when readable.
+    /// `data.outTradeNo` from the body, when readable (`None` in a summary).
     pub out_trade_no: Option<String>,
-    /// The body (lossy UTF-8).
+    /// The body (lossy UTF-8); empty in a summary, and when the entry alone was larger than
+    /// [`SandboxConfig::request_log_max_bytes`](crate::SandboxConfig::request_log_max_bytes).
     pub body: String,
+    /// The body's length in bytes, also when `body` was not kept; 0 when the body was not read
+    /// (refused on its path, method, content type or declared length, or too slow).
+    pub body_len: usize,
+    /// Whether the `sign` header verified over the body with the merchant's key: false for a
+    /// summary.
+    pub verified: bool,
     /// The envelope `code` answered; `None` when a fault replaced the answer (HTTP 5xx
     /// page, dropped connection).
     pub code: Option<String>,
@@ -88,6 +107,33 @@ pub struct ReceivedRequest {
     pub http_status: Option<u16>,
     /// The faults applied to it.
     pub faults: Vec<Fault>,
+}
+
+/// The longest api name a summary keeps (the path segment is the client's).
+const SUMMARY_API_BYTES: usize = 64;
+
+impl ReceivedRequest {
+    /// What this entry counts for against
+    /// [`SandboxConfig::request_log_max_bytes`](crate::SandboxConfig::request_log_max_bytes):
+    /// the entry itself plus the bytes of its strings and faults.
+    pub fn log_bytes(&self) -> usize {
+        let text = |s: &Option<String>| s.as_ref().map_or(0, String::len);
+        std::mem::size_of::<ReceivedRequest>()
+            + self.api.len()
+            + text(&self.app_id)
+            + text(&self.out_trade_no)
+            + self.body.len()
+            + text(&self.code)
+            + self.faults.len() * std::mem::size_of::<Fault>()
+    }
+
+    /// The entry without its body (and what was read from it).
+    pub(crate) fn without_body(mut self) -> ReceivedRequest {
+        self.body = String::new();
+        self.app_id = None;
+        self.out_trade_no = None;
+        self
+    }
 }
 
 /// An envelope answer `{code, msg, data}`.
@@ -211,11 +257,15 @@ pub(crate) fn process(shared: &Shared, api: Api, body: &[u8], sign: Option<&str>
     shared.with_state(|state| {
         let mut chosen = Chosen::default();
         let mut created = None;
+        let mut verified = true;
         let answer = match authenticate(shared, state, body, sign, now) {
-            Err(reply) => Answer::Reply {
-                reply,
-                corrupt_sign: false,
-            },
+            Err(refusal) => {
+                verified = refusal.verified;
+                Answer::Reply {
+                    reply: refusal.reply,
+                    corrupt_sign: false,
+                }
+            }
             Ok(request) => {
                 let out = request.data.get("outTradeNo").and_then(Value::as_str);
                 chosen = state.faults.choose(&FaultTarget {
@@ -263,7 +313,11 @@ pub(crate) fn process(shared: &Shared, api: Api, body: &[u8], sign: Option<&str>
                 }
             }
         };
-        state.log_request(received(api.name(), now, body, &answer, chosen.applied()));
+        state.log_request(if verified {
+            received(api.name(), now, body, &answer, chosen.applied())
+        } else {
+            summary(api.name(), now, body.len(), &answer)
+        });
         Processed {
             answer,
             latency: chosen.latency,
@@ -272,7 +326,43 @@ pub(crate) fn process(shared: &Shared, api: Api, body: &[u8], sign: Option<&str>
     })
 }
 
-/// The request-log entry for a request and its answer.
+/// What a request was answered: the envelope code and the HTTP status.
+fn answered(answer: &Answer) -> (Option<String>, Option<u16>) {
+    match answer {
+        Answer::Reply { reply, .. } => (Some(reply.code.clone()), Some(reply.http)),
+        Answer::ServerError { status, .. } => (None, Some(*status)),
+        Answer::Drop => (None, None),
+    }
+}
+
+/// The request-log entry for a request refused before its signature verified: no body, nothing
+/// read from it, the api name cut to [`SUMMARY_API_BYTES`].
+pub(crate) fn summary(
+    api: &str,
+    at: SystemTime,
+    body_len: usize,
+    answer: &Answer,
+) -> ReceivedRequest {
+    let mut end = api.len().min(SUMMARY_API_BYTES);
+    while !api.is_char_boundary(end) {
+        end -= 1;
+    }
+    let (code, http_status) = answered(answer);
+    ReceivedRequest {
+        api: api.get(..end).unwrap_or_default().to_owned(),
+        at,
+        app_id: None,
+        out_trade_no: None,
+        body: String::new(),
+        body_len,
+        verified: false,
+        code,
+        http_status,
+        faults: Vec::new(),
+    }
+}
+
+/// The request-log entry for a request whose signature verified, and its answer.
 pub(crate) fn received(
     api: &str,
     at: SystemTime,
@@ -288,20 +378,35 @@ pub(crate) fn received(
             .and_then(Value::as_str)
             .map(str::to_owned)
     };
-    let (code, http_status) = match answer {
-        Answer::Reply { reply, .. } => (Some(reply.code.clone()), Some(reply.http)),
-        Answer::ServerError { status, .. } => (None, Some(*status)),
-        Answer::Drop => (None, None),
-    };
+    let (code, http_status) = answered(answer);
     ReceivedRequest {
         api: api.to_owned(),
         at,
         app_id: text("/appId"),
         out_trade_no: text("/data/outTradeNo"),
         body: String::from_utf8_lossy(body).into_owned(),
+        body_len: body.len(),
+        verified: true,
         code,
         http_status,
         faults,
+    }
+}
+
+/// A refused request, and whether its signature had verified by then (checks 1–4 passed): the
+/// request log keeps only a summary of the others.
+struct Refusal {
+    reply: Reply,
+    verified: bool,
+}
+
+impl From<Reply> for Refusal {
+    /// A refusal before the signature verified.
+    fn from(reply: Reply) -> Refusal {
+        Refusal {
+            reply,
+            verified: false,
+        }
     }
 }
 
@@ -312,7 +417,7 @@ fn authenticate(
     body: &[u8],
     sign: Option<&str>,
     now: SystemTime,
-) -> Result<Authed, Reply> {
+) -> Result<Authed, Refusal> {
     let spec = &shared.spec;
     let text = std::str::from_utf8(body)
         .map_err(|_| Reply::bad_request(200, "The request body is not valid UTF-8."))?;
@@ -320,10 +425,7 @@ fn authenticate(
         Reply::bad_request(200, format!("The request body is not valid JSON ({e})."))
     })?;
     if !envelope.is_object() {
-        return Err(Reply::bad_request(
-            200,
-            "The request body must be a JSON object.",
-        ));
+        return Err(Reply::bad_request(200, "The request body must be a JSON object.").into());
     }
     let mut violations = match &spec.api.envelope.request_type {
         Some(ty) => violations_json(&spec.validate_type(ty, &envelope)),
@@ -335,7 +437,7 @@ fn authenticate(
         Some(_) => violations.push(violation("data", "type", "must be an object")),
     }
     if !violations.is_empty() {
-        return Err(Reply::invalid(&violations));
+        return Err(Reply::invalid(&violations).into());
     }
     let field = |name: &str| {
         envelope
@@ -354,18 +456,23 @@ fn authenticate(
     let verified =
         sign.is_some_and(|s| payermax_runtime::keys::verify(&merchant.public_key, body, s).is_ok());
     if !verified {
-        return Err(Reply::documented(spec, "SIGN_VERIFY_FAILED", None));
+        return Err(Reply::documented(spec, "SIGN_VERIFY_FAILED", None).into());
     }
+    // From here on the request is the merchant's: refusals keep their body in the log.
+    let signed = |reply: Reply| Refusal {
+        reply,
+        verified: true,
+    };
     let request_time = time::parse_request_time(field("requestTime")).ok_or_else(|| {
-        Reply::invalid(&[violation(
+        signed(Reply::invalid(&[violation(
             "requestTime",
             "format",
             "is not an RFC 3339 time such as 2023-03-08T10:00:00.500+00:00",
-        )])
+        )]))
     })?;
     let window = Duration::from_secs(u64::from(spec.api.envelope.request_time_window_secs));
     if !time::within(now, request_time, window) {
-        return Err(Reply::documented(spec, "REQ_TIME_OVER_TIME", None));
+        return Err(signed(Reply::documented(spec, "REQ_TIME_OVER_TIME", None)));
     }
     Ok(Authed {
         app_id: merchant.app_id.clone(),

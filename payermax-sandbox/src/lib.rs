@@ -25,6 +25,27 @@
 //! # }
 //! ```
 //!
+//! ## Inspection API
+//! On the same listener, unsigned JSON over HTTP, for shell scripts and other processes to see
+//! what the sandbox holds ([`Sandbox::inspect_url`]):
+//!
+//! - `GET /__sandbox/orders` → `{"orders": [...]}`, every order in creation order (as
+//!   [`Sandbox::orders`]);
+//! - `GET /__sandbox/orders/{outTradeNo}` (percent-encoded) → the first order placed with that
+//!   `outTradeNo` (as [`Sandbox::order`]), HTTP 404 `{"error": ...}` when there is none.
+//!
+//! Each order is `{appId, merchantNo, outTradeNo, tradeNo, status, amount, currency, country,
+//! createdAt, orderCount}`, where `orderCount` is [`Sandbox::order_count`] of its `outTradeNo`
+//! (more than 1 for one merchant would be a double payment); the single order adds `outcome`
+//! and `history` (`[{status, at}]`, times RFC 3339 UTC). GET only (else 405), no state
+//! changes, not in the request log. The sandbox binds loopback only ([`Sandbox::start`]
+//! refuses any other address), so nothing off the machine reaches it.
+//!
+//! ```sh
+//! curl -s http://127.0.0.1:8080/__sandbox/orders | jq '.orders[] | select(.orderCount > 1)'
+//! curl -s http://127.0.0.1:8080/__sandbox/orders/order_42 | jq -r .status
+//! ```
+//!
 //! ## What it checks, in order
 //! 1. Transport (each refusal is a signed `PARAMS_INVALID` envelope with a `msg` saying what is
 //!    wrong): unknown path → HTTP 404, not POST → 405, `Content-Type` not `application/json`
@@ -41,13 +62,19 @@
 //! 5. `requestTime` is within the spec's window (±120 s) of the sandbox [`Clock`] → else
 //!    `REQ_TIME_OVER_TIME`. Tolerant (§18.8): any RFC 3339 time — `Z` or `±hh:mm`, 0–9
 //!    fraction digits; anything else is `PARAMS_INVALID`.
-//! 6. Faults ([`FaultPlan`]): only requests that passed 1–5 get them.
+//! 6. Faults ([`FaultPlan`]; from [`SandboxConfig::faults`], or the binary's config file and
+//!    `--fault-*` flags, see [`cli`]): only requests that passed 1–5 get them.
 //! 7. The call: `paymentOrderPay` checks `ORDER_REPEAT` first, then the spec's
 //!    `validate_payout`; `paymentFieldValidation` answers the spec's `field_report`;
 //!    `paymentOrderQry` and `paymentOrderBatchQry` check their request type's field rules.
 //!
 //! Every answer is signed with PayerMax's key in header `sign` (errors too, §18.3), except
 //! injected 5xx pages.
+//!
+//! Every request goes to the request log ([`Sandbox::requests`]), bounded by
+//! [`SandboxConfig::request_log_limit`] entries and [`SandboxConfig::request_log_max_bytes`]
+//! bytes (oldest out first). A request refused at 1–4 is logged as a summary (api, time, code,
+//! HTTP status, body length) without its body: whoever can reach the port can send those.
 //!
 //! ## Where the reference is unsure, what the sandbox does
 //! - Outcomes (§15, [`Outcome::for_request`]): every order is answered `PENDING`, then settles
@@ -102,6 +129,7 @@ mod config;
 mod error;
 mod faults;
 mod gateway;
+mod inspect;
 mod journal;
 mod notify;
 mod order;
@@ -111,7 +139,10 @@ mod time;
 
 pub mod cli;
 
-pub use config::{ConfigFile, Merchant, MerchantEntry, SandboxConfig, Timings};
+pub use config::{
+    ConfigFile, FaultEntry, FaultRuleEntry, FaultsEntry, Merchant, MerchantEntry,
+    RandomFaultsEntry, SandboxConfig, Timings,
+};
 pub use error::SandboxError;
 pub use faults::{Fault, FaultPlan, FaultRule, RandomFaults};
 pub use gateway::ReceivedRequest;
@@ -149,7 +180,17 @@ impl Sandbox {
     /// Starts a sandbox: loads the spec and the state file, binds the address (by default
     /// `127.0.0.1:0`), resumes the lifecycle of orders read from the state file, and serves
     /// until shut down. Must be called inside a tokio runtime.
+    ///
+    /// The address must be a loopback one (`127.0.0.0/8` or `::1`), else
+    /// [`SandboxError::Config`]: the sandbox authenticates no one on its inspection API and
+    /// accepts the fixed keys of tests, so it is never reachable from another machine.
     pub async fn start(config: SandboxConfig) -> Result<Sandbox, SandboxError> {
+        if !config.bind.ip().is_loopback() {
+            return Err(SandboxError::Config(format!(
+                "the sandbox listens on loopback only (127.0.0.1 or ::1), not on {}",
+                config.bind.ip()
+            )));
+        }
         if !config.notify_scale.is_finite() || config.notify_scale < 0.0 {
             return Err(SandboxError::Config(format!(
                 "notify scale must be a finite number ≥ 0, not {}",
@@ -180,6 +221,7 @@ impl Sandbox {
         let mut state = State {
             faults: FaultState::new(config.faults),
             request_log_limit: config.request_log_limit,
+            request_log_max_bytes: config.request_log_max_bytes,
             ..State::default()
         };
         for merchant in config.merchants {
@@ -245,6 +287,12 @@ impl Sandbox {
         format!("{}/{api}", self.base_url())
     }
 
+    /// The inspection API's root, e.g. `http://127.0.0.1:40123/__sandbox`: `GET
+    /// <inspect_url>/orders` lists the orders (see the crate documentation).
+    pub fn inspect_url(&self) -> String {
+        format!("http://{}{}", self.addr, inspect::INSPECT_PATH)
+    }
+
     /// PayerMax's public key: clients verify the sandbox's answers and notifications with it.
     pub fn public_key(&self) -> &PublicKey {
         &self.shared.public_key
@@ -279,28 +327,21 @@ impl Sandbox {
 
     /// The order with this `outTradeNo` (of whichever merchant placed it first).
     pub fn order(&self, out_trade_no: &str) -> Option<Order> {
-        self.shared.with_state(|s| {
-            s.orders
-                .iter()
-                .find(|o| o.out_trade_no == out_trade_no)
-                .cloned()
-        })
+        self.shared
+            .with_state(|s| s.first_order(out_trade_no).cloned())
     }
 
     /// How many orders this `outTradeNo` ever created, over all merchants and restarts (orders
     /// read from the state file count): anything above 1 per merchant would be a double payment.
     pub fn order_count(&self, out_trade_no: &str) -> usize {
-        self.shared.with_state(|s| {
-            s.created
-                .iter()
-                .filter(|((_, out), _)| out == out_trade_no)
-                .map(|(_, n)| n)
-                .sum()
-        })
+        self.shared.with_state(|s| s.order_count(out_trade_no))
     }
 
-    /// The requests received since start, in arrival order: the newest
-    /// [`SandboxConfig::request_log_limit`] of them.
+    /// The requests received since start, in arrival order: the newest of them, at most
+    /// [`SandboxConfig::request_log_limit`] entries and
+    /// [`SandboxConfig::request_log_max_bytes`] bytes. Requests refused before their signature
+    /// verified are summaries without a body ([`ReceivedRequest`]); requests to the inspection
+    /// API are not logged.
     pub fn requests(&self) -> Vec<ReceivedRequest> {
         self.shared
             .with_state(|s| s.requests.iter().cloned().collect())

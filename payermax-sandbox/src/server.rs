@@ -9,11 +9,15 @@
 //! a method other than POST, 415 for a `Content-Type` other than `application/json`, 413 for a
 //! body over the limit, 408 for a body not received within the read timeout.
 //!
+//! Paths under `/__sandbox/` are the inspection API ([`crate::inspect`]), answered before any
+//! of that and never logged.
+//!
 //! Slow senders are bounded: hyper closes a connection whose request headers take longer than
 //! the read timeout (it needs a timer for that; without one its 30 s default does nothing), and
 //! the body gets the same time again.
 
 use crate::gateway::{self, Answer, Api, GATEWAY_PATH, Reply};
+use crate::inspect::{self, INSPECT_PATH};
 use crate::state::{Shared, schedule_next};
 use http_body_util::{BodyExt as _, Full, Limited};
 use hyper::body::{Bytes, Incoming};
@@ -35,7 +39,7 @@ impl std::fmt::Display for DropConnection {
 
 impl std::error::Error for DropConnection {}
 
-type HttpResponse = Response<Full<Bytes>>;
+pub(crate) type HttpResponse = Response<Full<Bytes>>;
 
 /// Accepts connections until shutdown.
 pub(crate) async fn serve(listener: TcpListener, shared: Arc<Shared>) {
@@ -77,6 +81,13 @@ async fn handle(
     shared: Arc<Shared>,
     request: Request<Incoming>,
 ) -> Result<HttpResponse, DropConnection> {
+    if inspect::is_inspection(request.uri().path()) {
+        return Ok(inspect::answer(
+            &shared,
+            request.method(),
+            request.uri().path(),
+        ));
+    }
     let api_name = request
         .uri()
         .path()
@@ -91,7 +102,7 @@ async fn handle(
                 reply,
                 corrupt_sign: false,
             };
-            let entry = gateway::received(&api_name, shared.now(), b"", &answer, Vec::new());
+            let entry = gateway::summary(&api_name, shared.now(), 0, &answer);
             shared.with_state(|s| s.log_request(entry));
             return respond(&shared, answer);
         }
@@ -130,7 +141,8 @@ async fn read(shared: &Shared, request: Request<Incoming>) -> Result<Accepted, R
             refuse(
                 StatusCode::NOT_FOUND,
                 format!(
-                    "Unknown path {path}; the sandbox serves {GATEWAY_PATH}/{{{}}}.",
+                    "Unknown path {path}; the sandbox serves {GATEWAY_PATH}/{{{}}} \
+                     (and GET {INSPECT_PATH}/orders for tests).",
                     Api::names()
                 ),
             )

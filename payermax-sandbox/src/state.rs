@@ -42,9 +42,13 @@ pub(crate) struct State {
     pub(crate) index: HashMap<OrderKey, usize>,
     /// How many orders each key ever created (replayed ones included): the double-payment check.
     pub(crate) created: HashMap<OrderKey, usize>,
-    /// The newest requests, at most `request_log_limit` of them.
+    /// The newest requests, at most `request_log_limit` of them and `request_log_max_bytes`
+    /// of [`ReceivedRequest::log_bytes`].
     pub(crate) requests: VecDeque<ReceivedRequest>,
     pub(crate) request_log_limit: usize,
+    pub(crate) request_log_max_bytes: usize,
+    /// The sum of [`ReceivedRequest::log_bytes`] over `requests`.
+    pub(crate) request_log_bytes: usize,
     pub(crate) notifications: Vec<NotificationRecord>,
     pub(crate) duplicate_notify: HashSet<OrderKey>,
     pub(crate) faults: FaultState,
@@ -54,15 +58,51 @@ pub(crate) struct State {
 }
 
 impl State {
-    /// Logs a request, dropping the oldest entry when the log is full.
-    pub(crate) fn log_request(&mut self, entry: ReceivedRequest) {
-        if self.request_log_limit == 0 {
+    /// Logs a request, dropping the oldest entries while the log would hold more than
+    /// `request_log_limit` entries or `request_log_max_bytes` bytes. An entry larger than the
+    /// whole byte budget is kept without its body; one that does not fit even so, not at all.
+    pub(crate) fn log_request(&mut self, mut entry: ReceivedRequest) {
+        if entry.log_bytes() > self.request_log_max_bytes {
+            entry = entry.without_body();
+        }
+        let size = entry.log_bytes();
+        if self.request_log_limit == 0 || size > self.request_log_max_bytes {
             return;
         }
-        while self.requests.len() >= self.request_log_limit {
-            self.requests.pop_front();
+        while self.requests.len() >= self.request_log_limit
+            || self.request_log_bytes.saturating_add(size) > self.request_log_max_bytes
+        {
+            let Some(oldest) = self.requests.pop_front() else {
+                break;
+            };
+            self.request_log_bytes = self.request_log_bytes.saturating_sub(oldest.log_bytes());
         }
+        self.request_log_bytes = self.request_log_bytes.saturating_add(size);
         self.requests.push_back(entry);
+    }
+
+    /// The first order placed with this `outTradeNo`, whichever merchant placed it.
+    pub(crate) fn first_order(&self, out_trade_no: &str) -> Option<&Order> {
+        self.orders.iter().find(|o| o.out_trade_no == out_trade_no)
+    }
+
+    /// How many orders this `outTradeNo` ever created, over all merchants (replayed ones
+    /// included).
+    pub(crate) fn order_count(&self, out_trade_no: &str) -> usize {
+        self.created
+            .iter()
+            .filter(|((_, out), _)| out == out_trade_no)
+            .map(|(_, n)| n)
+            .sum()
+    }
+
+    /// [`State::order_count`] of every `outTradeNo` at once.
+    pub(crate) fn order_counts(&self) -> HashMap<&str, usize> {
+        let mut counts = HashMap::new();
+        for ((_, out), n) in &self.created {
+            *counts.entry(out.as_str()).or_default() += n;
+        }
+        counts
     }
 
     pub(crate) fn order(&self, key: &OrderKey) -> Option<&Order> {
@@ -216,4 +256,109 @@ fn change_status(shared: &Arc<Shared>, key: OrderKey, from: Status, to: Status) 
         s.notifications.len() - 1
     });
     tokio::spawn(crate::notify::deliver(Arc::clone(shared), index, duplicate));
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use std::time::UNIX_EPOCH;
+
+    fn entry(n: usize, body_len: usize, verified: bool) -> ReceivedRequest {
+        let body = if verified {
+            "x".repeat(body_len)
+        } else {
+            String::new()
+        };
+        ReceivedRequest {
+            api: "paymentOrderQry".into(),
+            at: UNIX_EPOCH + Duration::from_secs(n as u64),
+            app_id: verified.then(|| "app".to_owned()),
+            out_trade_no: Some(format!("o{n}")),
+            body,
+            body_len,
+            verified,
+            code: Some("ORDER_NOT_EXIST".into()),
+            http_status: Some(200),
+            faults: Vec::new(),
+        }
+    }
+
+    fn log(limit: usize, max_bytes: usize) -> State {
+        State {
+            request_log_limit: limit,
+            request_log_max_bytes: max_bytes,
+            ..State::default()
+        }
+    }
+
+    fn kept(state: &State) -> Vec<Option<String>> {
+        state
+            .requests
+            .iter()
+            .map(|r| r.out_trade_no.clone())
+            .collect()
+    }
+
+    fn total(state: &State) -> usize {
+        state.requests.iter().map(ReceivedRequest::log_bytes).sum()
+    }
+
+    #[test]
+    fn the_byte_budget_evicts_oldest_first() {
+        let one = entry(0, 1000, true).log_bytes();
+        assert!(one > 1000);
+        // room for three entries of this size, not four
+        let mut state = log(100, one * 3 + one / 2);
+        for n in 0..10 {
+            state.log_request(entry(n, 1000, true));
+            assert_eq!(state.request_log_bytes, total(&state));
+            assert!(state.request_log_bytes <= state.request_log_max_bytes);
+        }
+        assert_eq!(kept(&state), ["o7", "o8", "o9"].map(|s| Some(s.to_owned())));
+        assert!(state.requests.iter().all(|r| r.body.len() == 1000));
+        // a big entry pushes several small ones out
+        state.log_request(entry(10, 2000, true));
+        assert_eq!(kept(&state), ["o9", "o10"].map(|s| Some(s.to_owned())));
+        assert_eq!(state.request_log_bytes, total(&state));
+    }
+
+    #[test]
+    fn the_count_limit_still_applies() {
+        let mut state = log(2, usize::MAX);
+        for n in 0..5 {
+            state.log_request(entry(n, 10, true));
+        }
+        assert_eq!(kept(&state), ["o3", "o4"].map(|s| Some(s.to_owned())));
+        assert_eq!(state.request_log_bytes, total(&state));
+        let mut none = log(0, usize::MAX);
+        none.log_request(entry(0, 10, true));
+        assert!(none.requests.is_empty());
+        assert_eq!(none.request_log_bytes, 0);
+    }
+
+    #[test]
+    fn an_entry_over_the_whole_budget_is_kept_without_its_body() {
+        let small = entry(0, 10, true).log_bytes();
+        let mut state = log(100, small * 4);
+        state.log_request(entry(0, 10, true));
+        state.log_request(entry(1, small * 10, true));
+        let last = state.requests.back().unwrap();
+        assert!(last.body.is_empty() && last.out_trade_no.is_none() && last.app_id.is_none());
+        assert_eq!(last.body_len, small * 10, "the length is still told");
+        assert_eq!(state.requests.len(), 2, "the older entry still fits");
+        assert!(state.request_log_bytes <= small * 4);
+        // a budget too small for even a summary keeps nothing
+        let mut tiny = log(100, 8);
+        tiny.log_request(entry(0, 0, false));
+        assert!(tiny.requests.is_empty());
+    }
+
+    #[test]
+    fn summaries_cost_the_same_whatever_the_body_weighed() {
+        let small = entry(0, 10, false);
+        let big = entry(0, 256 * 1024, false);
+        assert_eq!(small.log_bytes(), big.log_bytes());
+        assert!(big.log_bytes() < 512, "{}", big.log_bytes());
+    }
 }

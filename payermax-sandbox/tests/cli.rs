@@ -217,4 +217,139 @@ fn bad_configuration_fails_with_a_message() {
         .unwrap();
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("notify scale"));
+
+    // fault flags: a usage error, or a configuration error naming the file
+    let output = Command::new(env!("CARGO_BIN_EXE_payermax-sandbox"))
+        .args(["--fault-rate", "2"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "a usage error");
+    assert!(String::from_utf8_lossy(&output.stderr).contains("from 0 to 1"));
+    std::fs::write(
+        &config,
+        r#"{"faults": {"rules": [{"fault": "dropAfterCommit", "api": "paymentOrderPya"}]}}"#,
+    )
+    .unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_payermax-sandbox"))
+        .args(["--config", config.to_str().unwrap(), "--fault-seed", "1"])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("bad.json: faults.rules[0].api is not one of"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("paymentOrderPya"), "{stderr}");
+}
+
+/// GET `url`: the status and the JSON body.
+async fn get_json(url: &str) -> (u16, serde_json::Value) {
+    let response = http().get(url).send().await.unwrap();
+    let status = response.status().as_u16();
+    let body = response.bytes().await.unwrap();
+    (status, serde_json::from_slice(&body).unwrap())
+}
+
+/// A signed `paymentOrderPay` for `out` through the running binary.
+async fn pay(base_url: &str, out: &str) -> reqwest::Result<Answer> {
+    let body = envelope(&payout(out, "10"));
+    let signature = sign(&merchant_key(), body.as_bytes());
+    post_raw(
+        &http(),
+        &format!("{base_url}/paymentOrderPay"),
+        Some("application/json"),
+        Some(&signature),
+        body.into_bytes(),
+    )
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn faults_from_flags_and_file_and_orders_read_back_over_http() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("sandbox.json");
+    std::fs::write(
+        &config,
+        json!({
+            "privateKey": include_str!("fixtures/payermax_private.txt"),
+            "merchants": [{"appId": APP_ID, "merchantNo": MERCHANT_NO,
+                           "publicKey": include_str!("fixtures/merchant_public.txt")}],
+            "settleMs": 10,
+            // the first payout of cli_drop is committed, then its connection dropped
+            "faults": {"rules": [{"fault": "dropAfterCommit", "api": "paymentOrderPay",
+                                  "outTradeNo": "cli_drop", "times": 1}]},
+        })
+        .to_string(),
+    )
+    .unwrap();
+    // every other request: HTTP 502 after committing
+    let running = Running::start(&[
+        "--config",
+        config.to_str().unwrap(),
+        "--fault-rate",
+        "1",
+        "--fault-kinds",
+        "server-error-after-commit:502",
+        "--fault-seed",
+        "5",
+    ]);
+    let faults = running.value("faults:");
+    assert!(
+        faults.starts_with("1 rule; random: probability 1, seed 5"),
+        "{faults}"
+    );
+    let orders_url = running.value("inspect: GET");
+    assert!(
+        orders_url.starts_with("http://127.0.0.1:") && orders_url.ends_with("/__sandbox/orders"),
+        "{orders_url}"
+    );
+    let base_url = running.base_url();
+    assert_eq!(get_json(&orders_url).await, (200, json!({"orders": []})));
+
+    // the rule: a connection error, not an HTTP answer
+    let error = pay(&base_url, "cli_drop").await.unwrap_err();
+    assert!(!error.is_status() && !error.is_timeout(), "{error:?}");
+    // the flags: 502, unsigned
+    let answer = pay(&base_url, "cli_502").await.unwrap();
+    assert_eq!(answer.status, 502);
+    assert!(answer.sign.is_none());
+    // the rule is used up; the resend meets the random fault and pays nothing twice
+    let answer = pay(&base_url, "cli_drop").await.unwrap();
+    assert_eq!(answer.status, 502);
+
+    // both orders exist, once each, and settle
+    let deadline = std::time::Instant::now() + PATIENCE;
+    let list = loop {
+        let (status, json) = get_json(&orders_url).await;
+        assert_eq!(status, 200);
+        let list = json["orders"].as_array().unwrap().clone();
+        if list.len() == 2 && list.iter().all(|o| o["status"] == "SUCCESS") {
+            break list;
+        }
+        assert!(std::time::Instant::now() < deadline, "{json}");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    let summary: Vec<(&str, &str, &str, u64)> = list
+        .iter()
+        .map(|o| {
+            (
+                o["outTradeNo"].as_str().unwrap(),
+                o["amount"].as_str().unwrap(),
+                o["currency"].as_str().unwrap(),
+                o["orderCount"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [("cli_drop", "10", "BRL", 1), ("cli_502", "10", "BRL", 1)]
+    );
+    let (status, one) = get_json(&format!("{orders_url}/cli_drop")).await;
+    assert_eq!(status, 200);
+    assert_eq!(one["tradeNo"], list[0]["tradeNo"]);
+    assert!(one["tradeNo"].as_str().unwrap().contains("PO"));
+    assert_eq!(one["status"], "SUCCESS");
+    let (status, _) = get_json(&format!("{orders_url}/cli_never")).await;
+    assert_eq!(status, 404);
 }

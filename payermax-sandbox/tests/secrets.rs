@@ -75,6 +75,14 @@ fn config_file_errors_do_not_echo_the_key() {
         // broken JSON around the key
         format!(r#"{{"privateKey": "{key}", }}"#),
         format!(r#"{{"privateKey": "{key}"#),
+        // pasted into the fault plan, where names, numbers and api names belong
+        format!(r#"{{"faults": {{"rules": [{{"fault": "{key}"}}]}}}}"#),
+        format!(r#"{{"faults": {{"rules": [{{"fault": "badSignature", "api": "{key}"}}]}}}}"#),
+        format!(r#"{{"faults": {{"rules": [{{"fault": "latency", "latencyMs": "{key}"}}]}}}}"#),
+        format!(r#"{{"faults": {{"random": {{"probability": "{key}"}}}}}}"#),
+        format!(
+            r#"{{"faults": {{"random": {{"probability": 0.5, "faults": [{{"fault": "{key}"}}]}}}}}}"#
+        ),
     ];
     for (i, text) in cases.iter().enumerate() {
         let path = dir.path().join(format!("config{i}.json"));
