@@ -303,6 +303,48 @@ impl Report {
         self.line("");
     }
 
+    fn ledger(&mut self) {
+        self.line("## 6. The payout ledger");
+        self.line("");
+        self.line("Payouts per second at concurrency 64 through the typed client and the sandbox in-process, without a ledger (reference: `Client::pay_idempotent`) and through `Ledger::pay` (intent, claim and `send` committed before the request, outcome and release after) on an SQLite file (WAL, `synchronous=FULL`) and on a PostgreSQL server started for the run (`fsync` on), measured in three interleaved turns of each in the same run. Then the peak resident memory of `bulk::check_file` on a generated payee file of about 200 MB (every row validated and looked up in the ledger), against the file's size.");
+        self.line("");
+        self.line("| backend | without ledger (payouts/s) | SQLite | ratio | PostgreSQL | ratio |");
+        self.line("|---|---|---|---|---|---|");
+        let mut bulk = None;
+        for backend in BACKENDS {
+            let f = figures(&format!("ledger-{backend}.tsv"));
+            let direct = num(&f, &format!("direct.{backend}"));
+            let sqlite = num(&f, &format!("sqlite.{backend}"));
+            let postgres = num(&f, &format!("postgres.{backend}"));
+            if direct.is_some() {
+                self.line(format!(
+                    "| {backend} | {} | {} | {}% | {} | {}% |",
+                    cell(direct, 0),
+                    cell(sqlite, 0),
+                    cell(ratio(sqlite, direct).map(|r| r * 100.0), 0),
+                    cell(postgres, 0),
+                    cell(ratio(postgres, direct).map(|r| r * 100.0), 0)
+                ));
+            }
+            if num(&f, "bulk_peak_rss").is_some() {
+                bulk = Some(f);
+            }
+        }
+        self.line("");
+        if let Some(f) = bulk {
+            let mb = |key: &str| num(&f, key).map(|b| b / 1e6);
+            self.line(format!(
+                "Checking a {} MB payee file ({} rows) took {} s with a peak RSS of {} MB (target < 200 MB: {}).",
+                cell(mb("bulk_file_bytes"), 0),
+                cell(num(&f, "bulk_rows"), 0),
+                cell(num(&f, "bulk_seconds"), 1),
+                cell(mb("bulk_peak_rss"), 0),
+                verdict(mb("bulk_peak_rss").map(|m| m < 200.0))
+            ));
+            self.line("");
+        }
+    }
+
     fn e2e(&mut self) {
         self.line("## 4. End to end");
         self.line("");
@@ -433,6 +475,7 @@ fn main() {
     report.roundtrip();
     report.e2e();
     report.codegen();
+    report.ledger();
     let notes = std::fs::read_to_string("benches/NOTES.md").unwrap_or_default();
     let _ = write!(report.text, "{notes}");
     std::fs::write("benches/RESULTS.md", &report.text).expect("benches/RESULTS.md is writable");

@@ -6,7 +6,8 @@
 #   benches/run.sh                    # everything
 #   benches/run.sh codegen report     # some steps, keeping the other figures of the last run
 #
-# Steps: machine build validation signing roundtrip e2e codegen report.
+# Steps: machine build validation signing roundtrip e2e codegen ledger report.
+# `ledger` starts a PostgreSQL server of its own (Debian's postgresql package).
 # Needs: cargo, openssl (for `openssl speed`). CI does not run it; it only builds the benches.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,7 +17,7 @@ export CRITERION_HOME="$ROOT/target/criterion"
 export PAYERMAX_BENCH_OUT="$ROOT/target/bench-results"
 STEPS=("$@")
 if [ ${#STEPS[@]} -eq 0 ]; then
-    STEPS=(machine build validation signing roundtrip e2e codegen report)
+    STEPS=(machine build validation signing roundtrip e2e codegen ledger report)
     rm -rf "$CRITERION_HOME" "$PAYERMAX_BENCH_OUT"
 fi
 mkdir -p "$PAYERMAX_BENCH_OUT"
@@ -135,6 +136,12 @@ printf 'expand_lines\t%s\nrebuild_s\t%s\ncheck_s\t%s\n' "$lines" "$rebuild" "$ch
 cat "$PAYERMAX_BENCH_OUT/rebuild.tsv" | tee -a "$LOG"
 }
 
+ledger() {
+say "6. the payout ledger (throughput with and without it; memory of a 200 MB bulk check)"
+bench --bench ledger
+PAYERMAX_BENCH_SKIP_BULK=1 bench "${AWS_LC[@]}" --bench ledger
+}
+
 report() {
 say "report"
 sed -i '/^loadavg_after\t/d' "$PAYERMAX_BENCH_OUT/machine.tsv"
@@ -144,9 +151,9 @@ PAYERMAX_BENCH_REPORT=1 cargo bench --quiet --bench report 2>&1 | tee -a "$LOG"
 
 for step in "${STEPS[@]}"; do
     case "$step" in
-    machine | build | validation | signing | roundtrip | e2e | codegen | report) "$step" ;;
+    machine | build | validation | signing | roundtrip | e2e | codegen | ledger | report) "$step" ;;
     *)
-        echo "unknown step \`$step\`; steps: machine build validation signing roundtrip e2e codegen report" >&2
+        echo "unknown step \`$step\`; steps: machine build validation signing roundtrip e2e codegen ledger report" >&2
         exit 2
         ;;
     esac

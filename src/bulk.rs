@@ -485,8 +485,12 @@ pub struct CheckedFile {
     name: String,
     batch: String,
     rows: usize,
-    /// Per order number (hashed): the row and the fingerprint (prefix) checked.
-    digests: HashMap<u64, (u32, u64)>,
+    /// Per row (index row - 1): the hashes of its order number and fingerprint as checked
+    /// (`(0, 0)` for a row without either). 16 bytes a row, whatever the row's size.
+    digests: Vec<(u64, u64)>,
+    /// Hashes of the payees that appear more than once in the file (the only ones whose
+    /// occurrences must be counted).
+    repeated: HashSet<u64>,
     recorded: usize,
     with_order: BTreeMap<String, usize>,
     held: Vec<HeldRow>,
@@ -700,6 +704,8 @@ fn hash64(text: &str) -> u64 {
 struct Numbering<'o> {
     options: &'o BulkOptions,
     file: String,
+    /// Payees (hashed) that appear more than once; every other payee's occurrence is 1.
+    repeated: &'o HashSet<u64>,
     occurrences: HashMap<u64, u64>,
 }
 
@@ -712,9 +718,15 @@ impl Numbering<'_> {
         let id = match &self.options.ids {
             RowIds::Batch(batch) => {
                 let payee = PayeeIdentity::of(&Value::Object(raw.data.clone()));
-                let n = self.occurrences.entry(hash64(&payee.key())).or_insert(0);
-                *n += 1;
-                crate::ledger::derive_out_trade_no(batch, &payee, *n)
+                let key = hash64(&payee.key());
+                let n = if self.repeated.contains(&key) {
+                    let n = self.occurrences.entry(key).or_insert(0);
+                    *n += 1;
+                    *n
+                } else {
+                    1
+                };
+                crate::ledger::derive_out_trade_no(batch, &payee, n)
             }
             RowIds::Legacy => derived_out_trade_no(&self.file, raw.row),
             RowIds::OwnOnly => return None,
@@ -750,20 +762,27 @@ async fn check_with(
     ledger: &Ledger,
     options: &BulkOptions,
 ) -> Result<CheckedFile, BulkError> {
+    let repeated = match options.ids {
+        RowIds::Batch(_) => repeated_payees(spec, path)?,
+        RowIds::Legacy | RowIds::OwnOnly => HashSet::new(),
+    };
     let mut rows = Rows::open(spec, path)?;
     let file = rows.file.clone();
     let batch = options.batch_label(&file);
     let mut numbering = Numbering {
         options,
         file: file.clone(),
+        repeated: &repeated,
         occurrences: HashMap::new(),
     };
+    let mut lines: Vec<u32> = Vec::new();
     let mut checked = CheckedFile {
         path: path.to_path_buf(),
         name: file.clone(),
         batch: batch.clone(),
         rows: 0,
-        digests: HashMap::new(),
+        digests: Vec::new(),
+        repeated: HashSet::new(),
         recorded: 0,
         with_order: BTreeMap::new(),
         held: Vec::new(),
@@ -786,6 +805,8 @@ async fn check_with(
         if let Some(mut raw) = next {
             checked.rows = raw.row;
             let (row, line) = (raw.row, raw.line);
+            checked.digests.push((0, 0));
+            lines.push(u32::try_from(line).unwrap_or(u32::MAX));
             let problem = |path: &str, code, message: String| RowProblem {
                 row,
                 line,
@@ -825,24 +846,8 @@ async fn check_with(
                 // The spec's report already says what is wrong with the amount.
                 Err(_) => continue,
             };
-            let key = hash64(&id);
-            let fp = hash64(intent.fingerprint());
-            match checked.digests.get(&key) {
-                Some((first, _)) => push(
-                    &mut problems,
-                    problem(
-                        OUT_TRADE_NO,
-                        "duplicate",
-                        format!(
-                            "`{id}` is also the order number of row {first}: each row needs its own"
-                        ),
-                    ),
-                ),
-                None => {
-                    checked
-                        .digests
-                        .insert(key, (u32::try_from(row).unwrap_or(u32::MAX), fp));
-                }
+            if let Some(slot) = checked.digests.last_mut() {
+                *slot = (hash64(&id), hash64(intent.fingerprint()));
             }
             chunk.push((row, line, intent));
         }
@@ -859,6 +864,38 @@ async fn check_with(
     if checked.rows == 0 {
         return Err(BulkError::NoRows { file });
     }
+    drop(numbering);
+    // Order numbers used twice: sorted, equal neighbours (no map of every number is kept).
+    let mut numbers: Vec<(u64, u32)> = checked
+        .digests
+        .iter()
+        .zip(1u32..)
+        .filter(|((id, _), _)| *id != 0)
+        .map(|((id, _), row)| (*id, row))
+        .collect();
+    numbers.sort_unstable();
+    for pair in numbers.windows(2) {
+        if let [(a, first), (b, again)] = pair {
+            if a == b {
+                let line = lines.get(*again as usize - 1).copied().map_or(0, u64::from);
+                push(
+                    &mut problems,
+                    RowProblem {
+                        row: *again as usize,
+                        line,
+                        path: OUT_TRADE_NO.to_owned(),
+                        code: "duplicate",
+                        message: format!(
+                            "its order number is also the order number of row {first}: each row needs its own"
+                        ),
+                    },
+                );
+            }
+        }
+    }
+    drop(numbers);
+    drop(lines);
+    checked.repeated = repeated;
     if !problems.is_empty() {
         problems.sort_by_key(|p| p.row);
         return Err(BulkError::Invalid {
@@ -872,6 +909,27 @@ async fn check_with(
         return Err(BulkError::NoIds { file, rows: no_ids });
     }
     Ok(checked)
+}
+
+/// The payees (hashed) of rows without their own order number that appear more than once in
+/// the file: a first, light pass (8 bytes a row, freed at once) so that the check counts
+/// occurrences only for them.
+fn repeated_payees(spec: &Spec, path: &Path) -> Result<HashSet<u64>, BulkError> {
+    let mut rows = Rows::open(spec, path)?;
+    let mut keys = Vec::new();
+    while let Some(raw) = rows.next()? {
+        if raw.data.get(OUT_TRADE_NO).is_none() {
+            keys.push(hash64(&PayeeIdentity::of(&Value::Object(raw.data)).key()));
+        }
+    }
+    keys.sort_unstable();
+    Ok(keys
+        .windows(2)
+        .filter_map(|w| match w {
+            [a, b] if a == b => Some(*a),
+            _ => None,
+        })
+        .collect())
 }
 
 /// Checks a chunk of rows against the ledger: conflicts, already recorded, repeats.
@@ -892,6 +950,7 @@ async fn check_chunk(
         .into_iter()
         .map(|r| (r.out_trade_no.clone(), r))
         .collect();
+    let mut fresh = Vec::new();
     for (row, line, intent) in chunk.drain(..) {
         match recorded.get(intent.out_trade_no()) {
             Some(r) if r.fingerprint == intent.fingerprint() => {
@@ -907,20 +966,27 @@ async fn check_chunk(
                 code: "conflict",
                 message: IntentConflict::between(r, &intent).to_string(),
             }),
-            None if !options.allow_repeat => {
-                let earlier = ledger.find_repeats(&intent, options.repeat_window).await?;
-                if !earlier.is_empty() {
-                    checked.held.push(HeldRow {
-                        row,
-                        line,
-                        out_trade_no: intent.out_trade_no().to_owned(),
-                        payee: intent.payee().to_string(),
-                        amount: format!("{} {}", intent.currency(), intent.amount()),
-                        earlier,
-                    });
-                }
-            }
+            None if !options.allow_repeat => fresh.push((row, line, intent)),
             None => {}
+        }
+    }
+    if fresh.is_empty() {
+        return Ok(());
+    }
+    let intents: Vec<Intent> = fresh.iter().map(|(_, _, i)| i.clone()).collect();
+    let repeats = ledger
+        .find_repeats_many(&intents, options.repeat_window)
+        .await?;
+    for ((row, line, intent), earlier) in fresh.into_iter().zip(repeats) {
+        if !earlier.is_empty() {
+            checked.held.push(HeldRow {
+                row,
+                line,
+                out_trade_no: intent.out_trade_no().to_owned(),
+                payee: intent.payee().to_string(),
+                amount: format!("{} {}", intent.currency(), intent.amount()),
+                earlier,
+            });
         }
     }
     Ok(())
@@ -1098,6 +1164,7 @@ pub async fn pay_checked(
     let mut numbering = Numbering {
         options,
         file: checked.name.clone(),
+        repeated: &checked.repeated,
         occurrences: HashMap::new(),
     };
     let held: HashSet<usize> = checked.held.iter().map(|h| h.row).collect();
@@ -1133,10 +1200,8 @@ pub async fn pay_checked(
                     }
                     let intent = Intent::new(Value::Object(raw.data), origin(batch, file, line))
                         .map_err(|_| changed())?;
-                    let expected = checked.digests.get(&hash64(&id));
-                    if expected.map(|(r, fp)| (*r as usize, *fp))
-                        != Some((row, hash64(intent.fingerprint())))
-                    {
+                    let expected = row.checked_sub(1).and_then(|i| checked.digests.get(i));
+                    if expected != Some(&(hash64(&id), hash64(intent.fingerprint()))) {
                         return Err(changed());
                     }
                     places.push((row, id));

@@ -65,6 +65,11 @@ pub mod bulk;
 pub mod ledger;
 
 pub use amount::{Amount, AmountError};
+
+/// The README's Rust examples, compiled (and run unless marked) as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeExamples;
 pub use payermax_macros::generate;
 pub use payermax_runtime as runtime;
 

@@ -844,3 +844,57 @@ async fn two_processes_share_one_postgres_ledger_and_file() {
     let url = pg.database("bulk").unwrap();
     two_processes(&gw, dir.path(), &url).await;
 }
+
+#[tokio::test]
+async fn the_check_reports_every_problem_with_row_and_line_and_records_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = Ledger::open(&ledger_arg(dir.path())).await.unwrap();
+    let file = dir.path().join("payouts.csv");
+    std::fs::write(
+        &file,
+        format!(
+            "outTradeNo,{HEADER}\n\
+             a_1,{}\
+             a_2,{}\
+             a_1,{}\
+             a_3,BR,10.505,BRL,REALTIME_PAYMENT,PIX,12345678901,Ana\n\
+             \"a_\n4\",{}",
+            row(1, None),
+            row(2, None),
+            row(3, None),
+            row(4, None)
+        ),
+    )
+    .unwrap();
+    let options = payermax::bulk::BulkOptions::new(payermax::bulk::RowIds::OwnOnly);
+    let err = payermax::bulk::check_file(&file, &ledger, &options)
+        .await
+        .unwrap_err();
+    let payermax::bulk::BulkError::Invalid { rows, problems, .. } = &err else {
+        panic!("{err}")
+    };
+    assert_eq!(*rows, 5);
+    let found: Vec<(usize, u64, &str, &str)> = problems
+        .iter()
+        .map(|p| (p.row, p.line, p.path.as_str(), p.code))
+        .collect();
+    assert!(
+        found.contains(&(3, 4, "outTradeNo", "duplicate")),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&(4, 5, "trade.amount", "amount_precision")),
+        "{found:?}"
+    );
+    // A quoted cell spanning lines: row 5 starts on line 6.
+    assert!(found.iter().any(|p| p.0 == 5 && p.1 == 6), "{found:?}");
+    assert!(
+        err.to_string().contains("also the order number of row 1"),
+        "{err}"
+    );
+    assert!(
+        ledger.list(None, 0, 10).await.unwrap().0.is_empty(),
+        "nothing recorded"
+    );
+    ledger.close().await;
+}

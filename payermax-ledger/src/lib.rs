@@ -231,6 +231,7 @@ impl Ledger {
     /// Records many intents in one transaction (a bulk file's chunk), in order.
     pub async fn record_intents(&self, intents: &[Intent]) -> Result<Vec<Recorded>, LedgerError> {
         let store = &self.store;
+        let _turn = store.write_turn().await;
         let mut tx = store
             .pool
             .begin()
@@ -239,25 +240,10 @@ impl Ledger {
         let now = Ledger::now_ms();
         let mut out = Vec::with_capacity(intents.len());
         for intent in intents {
-            let origin = intent.origin();
-            let inserted = sqlx::query(
-                "INSERT INTO payouts (out_trade_no, fingerprint, payee_key, payee, amount, currency, data, batch, source_file, source_line, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (out_trade_no) DO NOTHING",
-            )
-            .bind(intent.out_trade_no())
-            .bind(intent.fingerprint())
-            .bind(intent.payee().key())
-            .bind(intent.payee().to_string())
-            .bind(intent.amount())
-            .bind(intent.currency())
-            .bind(intent::canonical_text(intent.data()))
-            .bind(origin.batch.clone())
-            .bind(origin.file.clone())
-            .bind(origin.line.and_then(|l| i64::try_from(l).ok()))
-            .bind(now)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| store.db("recording an intent", e))?;
+            let inserted = insert_intent(intent, now)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| store.db("recording an intent", e))?;
             if inserted.rows_affected() == 1 {
                 out.push(Recorded::New);
                 continue;
@@ -427,9 +413,78 @@ impl Ledger {
         Ok(out)
     }
 
+    /// [`Ledger::find_repeats`] for many intents at once (a bulk file's chunk): one query per
+    /// 200 payees. The result is in the order of `intents`.
+    pub async fn find_repeats_many(
+        &self,
+        intents: &[Intent],
+        window: Duration,
+    ) -> Result<Vec<Vec<Repeat>>, LedgerError> {
+        let since =
+            Ledger::now_ms().saturating_sub(i64::try_from(window.as_millis()).unwrap_or(i64::MAX));
+        let keys: Vec<String> = intents.iter().map(|i| i.payee().key()).collect();
+        let mut found: Vec<(String, String, String, Repeat)> = Vec::new();
+        for chunk in keys.chunks(200) {
+            let params: Vec<String> = (2..chunk.len() + 2).map(|i| format!("${i}")).collect();
+            // Only `$n` placeholders are added to the constant text.
+            let sql = format!(
+                "SELECT p.payee_key, p.currency, p.amount, p.out_trade_no, p.batch, p.created_at,
+                  (SELECT e.status FROM events e WHERE e.out_trade_no = p.out_trade_no AND e.effective = 1 ORDER BY e.id DESC LIMIT 1) AS status
+                 FROM payouts p WHERE p.created_at >= $1 AND p.payee_key IN ({}) ORDER BY p.seq",
+                params.join(", ")
+            );
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(since);
+            for key in chunk {
+                query = query.bind(key.as_str());
+            }
+            let rows = query
+                .fetch_all(&self.store.pool)
+                .await
+                .map_err(|e| self.store.db("looking for repeated payouts", e))?;
+            for row in &rows {
+                let get = |e: sqlx::Error| self.store.db("looking for repeated payouts", e);
+                let status: Option<String> = row.try_get("status").map_err(get)?;
+                if status.as_deref() == Some("FAILED") {
+                    continue;
+                }
+                found.push((
+                    row.try_get("payee_key").map_err(get)?,
+                    row.try_get("currency").map_err(get)?,
+                    row.try_get("amount").map_err(get)?,
+                    Repeat {
+                        out_trade_no: row.try_get("out_trade_no").map_err(get)?,
+                        batch: row.try_get("batch").map_err(get)?,
+                        created_ms: row.try_get("created_at").map_err(get)?,
+                        status,
+                    },
+                ));
+            }
+        }
+        Ok(intents
+            .iter()
+            .zip(&keys)
+            .map(|(intent, key)| {
+                let batch = intent.origin().batch.clone().unwrap_or_default();
+                found
+                    .iter()
+                    .filter(|(k, currency, amount, r)| {
+                        k == key
+                            && currency == intent.currency()
+                            && amount == intent.amount()
+                            && r.out_trade_no != intent.out_trade_no()
+                            && r.batch.clone().unwrap_or_default() != batch
+                    })
+                    .take(20)
+                    .map(|(_, _, _, r)| r.clone())
+                    .collect()
+            })
+            .collect())
+    }
+
     /// Claims the payout for this worker. A claim held by a dead worker is taken over.
     pub async fn claim(&self, out_trade_no: &str) -> Result<Claim, LedgerError> {
         let store = &self.store;
+        let _turn = store.write_turn().await;
         for _ in 0..8 {
             let inserted = sqlx::query(
                 "INSERT INTO claims (out_trade_no, worker, at) VALUES ($1, $2, $3) ON CONFLICT (out_trade_no) DO NOTHING",
@@ -487,6 +542,7 @@ impl Ledger {
 
     /// Gives up this worker's claim on the payout.
     pub async fn release(&self, out_trade_no: &str) -> Result<(), LedgerError> {
+        let _turn = self.store.write_turn().await;
         sqlx::query("DELETE FROM claims WHERE out_trade_no = $1 AND worker = $2")
             .bind(out_trade_no)
             .bind(self.store.worker.as_str())
@@ -502,6 +558,7 @@ impl Ledger {
         kind: &str,
         detail: Option<String>,
     ) -> Result<(), LedgerError> {
+        let _turn = self.store.write_turn().await;
         sqlx::query(
             "INSERT INTO events (out_trade_no, at, kind, source, effective, detail, worker) VALUES ($1, $2, $3, 'ledger', 0, $4, $5)",
         )
@@ -517,23 +574,23 @@ impl Ledger {
     }
 
     /// Records the intent, refusing one whose `outTradeNo` is recorded for another payout
-    /// (nothing is sent), then sends it if no order is recorded yet ([`Ledger::pay_recorded`]).
+    /// (nothing is sent), then sends it if no order is recorded yet (as
+    /// [`Ledger::pay_recorded`]). The intent, the claim and the `send` entry are committed in
+    /// one transaction before the request leaves; the outcome and the release in one after.
     pub async fn pay(
         &self,
         client: &Client,
         api: &PayoutApi,
         intent: &Intent,
     ) -> Result<Paid, LedgerError> {
-        if let Recorded::Conflict(c) = self.record_intent(intent).await? {
-            return Err(LedgerError::Conflict(c));
-        }
-        self.pay_recorded(client, api, intent.out_trade_no(), &|_| {})
+        self.pay_inner(client, api, Some(intent), intent.out_trade_no(), &|_| {})
             .await
     }
 
     /// Sends the recorded payout `out_trade_no`, exactly as recorded, unless an order is
-    /// already recorded for it: claim, append `send`, [`Client::pay_idempotent_observed`], append
-    /// the outcome, release. `observe` hears of long waits and resends.
+    /// already recorded for it: claim and append `send` (one commit),
+    /// [`Client::pay_idempotent_observed`], append the outcome and release (one commit).
+    /// `observe` hears of long waits and resends.
     pub async fn pay_recorded(
         &self,
         client: &Client,
@@ -541,74 +598,35 @@ impl Ledger {
         out_trade_no: &str,
         observe: &(dyn Fn(PayEvent) + Send + Sync),
     ) -> Result<Paid, LedgerError> {
-        let known = |record: &PayoutRecord| {
-            record.status.as_ref().map(|status| Paid {
-                out_trade_no: record.out_trade_no.clone(),
-                status: status.clone(),
-                trade_no: record.trade_no.clone(),
-                by: PaidBy::AlreadyRecorded,
-            })
-        };
-        let not_recorded = || LedgerError::NotRecorded {
-            out_trade_no: out_trade_no.to_owned(),
-        };
-        let record = self.payout(out_trade_no).await?.ok_or_else(not_recorded)?;
-        if let Some(paid) = known(&record) {
-            return Ok(paid);
-        }
-        if let Claim::Busy(worker) = self.claim(out_trade_no).await? {
-            return Err(LedgerError::Busy {
-                out_trade_no: out_trade_no.to_owned(),
-                worker,
-            });
-        }
-        let outcome = self.send_claimed(client, api, out_trade_no, observe).await;
-        let released = self.release(out_trade_no).await;
-        let paid = outcome?;
-        released?;
-        Ok(paid)
+        self.pay_inner(client, api, None, out_trade_no, observe)
+            .await
     }
 
-    async fn send_claimed(
+    async fn pay_inner(
         &self,
         client: &Client,
         api: &PayoutApi,
+        intent: Option<&Intent>,
         out_trade_no: &str,
         observe: &(dyn Fn(PayEvent) + Send + Sync),
     ) -> Result<Paid, LedgerError> {
-        // Read again under the claim: another worker may have finished it meanwhile.
-        let record = self
-            .payout(out_trade_no)
-            .await?
-            .ok_or_else(|| LedgerError::NotRecorded {
-                out_trade_no: out_trade_no.to_owned(),
-            })?;
-        if let Some(status) = &record.status {
-            return Ok(Paid {
-                out_trade_no: record.out_trade_no.clone(),
-                status: status.clone(),
-                trade_no: record.trade_no.clone(),
-                by: PaidBy::AlreadyRecorded,
-            });
-        }
-        let prior_sends = record.sends;
-        let text = intent::canonical_text(&record.data);
-        let raw = RawValue::from_string(text).map_err(|e| LedgerError::Corrupt {
+        let send = match self.begin_send(intent, out_trade_no).await? {
+            Begun::Known(paid) => return Ok(paid),
+            Begun::Send(send) => send,
+        };
+        let raw = RawValue::from_string(send.data).map_err(|e| LedgerError::Corrupt {
             location: self.store.location.clone(),
             problem: format!("the recorded data of {out_trade_no} is not JSON: {e}"),
         })?;
-        // Write-ahead: the send is on record before it happens.
-        self.append(
-            out_trade_no,
-            "send",
-            Some(format!("send {}", prior_sends + 1)),
-        )
-        .await?;
         let outcome = client
             .pay_idempotent_observed(api.calls, &*raw, api.errors, observe)
             .await;
-        match outcome {
-            Ok(o) if o.resolved_by == ResolvedBy::Repeat && o.attempts == 1 && prior_sends == 0 => {
+        let (ending, result) = match outcome {
+            Ok(o)
+                if o.resolved_by == ResolvedBy::Repeat
+                    && o.attempts == 1
+                    && send.prior_sends == 0 =>
+            {
                 let obs = Observation::from_data(&o.data);
                 let found = format!(
                     "{} {}",
@@ -621,9 +639,7 @@ impl Ledger {
                     status: o.status.clone(),
                     order: Box::new(obs),
                 };
-                self.append(out_trade_no, "error", Some(error.to_string()))
-                    .await?;
-                Err(error)
+                (Ending::Error(error.to_string()), Err(error))
             }
             Ok(o) => {
                 let source = match o.resolved_by {
@@ -635,21 +651,18 @@ impl Ledger {
                 if obs.status.is_none() {
                     obs.status = Some(o.status.clone());
                 }
-                self.observe(&obs, source).await?;
-                let now = self.payout(out_trade_no).await?;
-                Ok(Paid {
+                let by = if o.resolved_by == ResolvedBy::Placed {
+                    PaidBy::Placed
+                } else {
+                    PaidBy::FoundByInquiry
+                };
+                let paid = Paid {
                     out_trade_no: out_trade_no.to_owned(),
-                    status: now
-                        .as_ref()
-                        .and_then(|r| r.status.clone())
-                        .unwrap_or(o.status),
-                    trade_no: now.and_then(|r| r.trade_no).or(o.trade_no),
-                    by: if o.resolved_by == ResolvedBy::Placed {
-                        PaidBy::Placed
-                    } else {
-                        PaidBy::FoundByInquiry
-                    },
-                })
+                    status: o.status.clone(),
+                    trade_no: obs.trade_no.clone().or(o.trade_no.clone()),
+                    by,
+                };
+                (Ending::Status(obs, source), Ok(paid))
             }
             Err(Error::OrderConflict {
                 found,
@@ -663,19 +676,234 @@ impl Ledger {
                     status,
                     recorded: sent,
                 };
-                self.append(out_trade_no, "error", Some(error.to_string()))
-                    .await?;
-                Err(error)
+                (Ending::Error(error.to_string()), Err(error))
             }
-            Err(e) => {
-                self.append(out_trade_no, "error", Some(one_line(&e.to_string())))
-                    .await?;
+            Err(e) => (
+                Ending::Error(one_line(&e.to_string())),
                 Err(LedgerError::Payout {
                     out_trade_no: out_trade_no.to_owned(),
                     source: e,
-                })
+                }),
+            ),
+        };
+        let current = self.end_send(out_trade_no, ending).await?;
+        match (result, current) {
+            // The status recorded is the lifecycle's verdict (a late PENDING after a known
+            // final status keeps the final one).
+            (Ok(mut paid), Some(current)) => {
+                paid.status = current;
+                Ok(paid)
+            }
+            (result, _) => result,
+        }
+    }
+
+    /// The first transaction of a send: the intent (when given), the claim and the `send`
+    /// entry, committed together; or what is already known.
+    async fn begin_send(
+        &self,
+        intent: Option<&Intent>,
+        out_trade_no: &str,
+    ) -> Result<Begun, LedgerError> {
+        let store = &self.store;
+        let db = |e: sqlx::Error| store.db("starting a send", e);
+        let _turn = store.write_turn().await;
+        let mut tx = store.pool.begin().await.map_err(db)?;
+        sqlx::query(store.write_lock_sql(false))
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        let now = Ledger::now_ms();
+        let mut fresh = false;
+        if let Some(intent) = intent {
+            fresh = insert_intent(intent, now)
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?
+                .rows_affected()
+                == 1;
+        }
+        if let (true, Some(intent)) = (fresh, intent) {
+            // Recorded just now: no order, no claim, no send can exist yet.
+            sqlx::query("INSERT INTO claims (out_trade_no, worker, at) VALUES ($1, $2, $3)")
+                .bind(out_trade_no)
+                .bind(store.worker.as_str())
+                .bind(now)
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
+            sqlx::query(
+                "INSERT INTO events (out_trade_no, at, kind, source, effective, detail, worker) VALUES ($1, $2, 'send', 'ledger', 0, 'send 1', $3)",
+            )
+            .bind(out_trade_no)
+            .bind(now)
+            .bind(store.worker.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+            tx.commit().await.map_err(db)?;
+            return Ok(Begun::Send(SendJob {
+                data: intent::canonical_text(intent.data()),
+                prior_sends: 0,
+            }));
+        }
+        if store.backend == Backend::Postgres {
+            sqlx::query("SELECT out_trade_no FROM payouts WHERE out_trade_no = $1 FOR UPDATE")
+                .bind(out_trade_no)
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
+        }
+        let Some(row) =
+            sqlx::query("SELECT fingerprint, data FROM payouts WHERE out_trade_no = $1")
+                .bind(out_trade_no)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db)?
+        else {
+            return Err(LedgerError::NotRecorded {
+                out_trade_no: out_trade_no.to_owned(),
+            });
+        };
+        let fingerprint: String = row.try_get("fingerprint").map_err(db)?;
+        let data: String = row.try_get("data").map_err(db)?;
+        if let Some(intent) = intent.filter(|i| i.fingerprint() != fingerprint) {
+            let recorded = sqlx::query(concat!(record_select!(), " WHERE p.out_trade_no = $1"))
+                .bind(out_trade_no)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(db)?;
+            let recorded = read_record(&recorded)?;
+            tx.commit().await.map_err(db)?;
+            return Err(LedgerError::Conflict(Box::new(conflict(&recorded, intent))));
+        }
+        let current = sqlx::query(
+            "SELECT status, (SELECT t.trade_no FROM events t WHERE t.out_trade_no = $1 AND t.trade_no IS NOT NULL ORDER BY t.id DESC LIMIT 1) AS trade_no
+             FROM events WHERE out_trade_no = $1 AND effective = 1 ORDER BY id DESC LIMIT 1",
+        )
+        .bind(out_trade_no)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db)?;
+        if let Some(current) = current {
+            let paid = Paid {
+                out_trade_no: out_trade_no.to_owned(),
+                status: current.try_get("status").map_err(db)?,
+                trade_no: current.try_get("trade_no").map_err(db)?,
+                by: PaidBy::AlreadyRecorded,
+            };
+            tx.commit().await.map_err(db)?;
+            return Ok(Begun::Known(paid));
+        }
+        let claimed = sqlx::query(
+            "INSERT INTO claims (out_trade_no, worker, at) VALUES ($1, $2, $3) ON CONFLICT (out_trade_no) DO NOTHING",
+        )
+        .bind(out_trade_no)
+        .bind(store.worker.as_str())
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        if claimed.rows_affected() == 0 {
+            let holder: String = sqlx::query("SELECT worker FROM claims WHERE out_trade_no = $1")
+                .bind(out_trade_no)
+                .fetch_one(&mut *tx)
+                .await
+                .and_then(|r| r.try_get(0))
+                .map_err(db)?;
+            if holder != store.worker {
+                if store.is_alive(&holder).await? {
+                    tx.commit().await.map_err(db)?;
+                    return Err(LedgerError::Busy {
+                        out_trade_no: out_trade_no.to_owned(),
+                        worker: holder,
+                    });
+                }
+                tracing::info!(
+                    out_trade_no,
+                    dead_worker = holder.as_str(),
+                    "took over the claim of a worker that is gone"
+                );
+                sqlx::query("UPDATE claims SET worker = $1, at = $2 WHERE out_trade_no = $3")
+                    .bind(store.worker.as_str())
+                    .bind(now)
+                    .bind(out_trade_no)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db)?;
             }
         }
+        let prior_sends: i64 =
+            sqlx::query("SELECT COUNT(*) FROM events WHERE out_trade_no = $1 AND kind = 'send'")
+                .bind(out_trade_no)
+                .fetch_one(&mut *tx)
+                .await
+                .and_then(|r| r.try_get(0))
+                .map_err(db)?;
+        // Write-ahead: the send is on record before it happens.
+        sqlx::query(
+            "INSERT INTO events (out_trade_no, at, kind, source, effective, detail, worker) VALUES ($1, $2, 'send', 'ledger', 0, $3, $4)",
+        )
+        .bind(out_trade_no)
+        .bind(now)
+        .bind(format!("send {}", prior_sends + 1))
+        .bind(store.worker.as_str())
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        tx.commit().await.map_err(db)?;
+        Ok(Begun::Send(SendJob {
+            data,
+            prior_sends: u32::try_from(prior_sends).unwrap_or(u32::MAX),
+        }))
+    }
+
+    /// The second transaction of a send: the outcome appended, the claim released. Returns the
+    /// payout's current status after it.
+    async fn end_send(
+        &self,
+        out_trade_no: &str,
+        ending: Ending,
+    ) -> Result<Option<String>, LedgerError> {
+        let store = &self.store;
+        let db = |e: sqlx::Error| store.db("recording an outcome", e);
+        let _turn = store.write_turn().await;
+        let mut tx = store.pool.begin().await.map_err(db)?;
+        let lock = store.write_lock_sql(true);
+        let mut q = sqlx::query(lock);
+        if lock.contains("$1") {
+            q = q.bind(out_trade_no);
+        }
+        q.execute(&mut *tx).await.map_err(db)?;
+        let current = match ending {
+            Ending::Status(obs, source) => match observe_in(&mut tx, store, &obs, source).await? {
+                StatusChange::First(s) | StatusChange::Updated { to: s, .. } => Some(s),
+                StatusChange::Reversal { .. } => Some("BOUNCEBACK".to_owned()),
+                StatusChange::Stale { current } => Some(current),
+                _ => current_status(&mut tx, out_trade_no).await.map_err(db)?,
+            },
+            Ending::Error(detail) => {
+                sqlx::query(
+                    "INSERT INTO events (out_trade_no, at, kind, source, effective, detail, worker) VALUES ($1, $2, 'error', 'ledger', 0, $3, $4)",
+                )
+                .bind(out_trade_no)
+                .bind(Ledger::now_ms())
+                .bind(detail)
+                .bind(store.worker.as_str())
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
+                None
+            }
+        };
+        sqlx::query("DELETE FROM claims WHERE out_trade_no = $1 AND worker = $2")
+            .bind(out_trade_no)
+            .bind(store.worker.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        tx.commit().await.map_err(db)?;
+        Ok(current)
     }
 
     /// Appends a status seen for a payout (from `source`) and decides whether it becomes the
@@ -688,70 +916,20 @@ impl Ledger {
         source: Source,
     ) -> Result<StatusChange, LedgerError> {
         let store = &self.store;
-        let Some(status) = obs.status.clone() else {
+        if obs.status.is_none() {
             return Ok(StatusChange::NoStatus);
-        };
-        let mut tx = store
-            .pool
-            .begin()
-            .await
-            .map_err(|e| store.db("recording a status", e))?;
+        }
+        let db = |e: sqlx::Error| store.db("recording a status", e);
+        let _turn = store.write_turn().await;
+        let mut tx = store.pool.begin().await.map_err(db)?;
         let lock = store.write_lock_sql(true);
         let mut q = sqlx::query(lock);
         if lock.contains("$1") {
             q = q.bind(obs.out_trade_no.as_str());
         }
-        q.execute(&mut *tx)
-            .await
-            .map_err(|e| store.db("recording a status", e))?;
-        let payout = sqlx::query("SELECT amount, currency FROM payouts WHERE out_trade_no = $1")
-            .bind(obs.out_trade_no.as_str())
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(|e| store.db("recording a status", e))?;
-        let Some(payout) = payout else {
-            return Ok(StatusChange::UnknownPayout);
-        };
-        let get = |e: sqlx::Error| store.db("recording a status", e);
-        let amount: String = payout.try_get("amount").map_err(get)?;
-        let currency: String = payout.try_get("currency").map_err(get)?;
-        let current = sqlx::query(
-            "SELECT status, sub_status FROM events WHERE out_trade_no = $1 AND effective = 1 ORDER BY id DESC LIMIT 1",
-        )
-        .bind(obs.out_trade_no.as_str())
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(get)?;
-        let current: Option<(String, Option<String>)> = match current {
-            Some(row) => Some((
-                row.try_get("status").map_err(get)?,
-                row.try_get("sub_status").map_err(get)?,
-            )),
-            None => None,
-        };
-        let change = reports::decide(current, &amount, &currency, obs, &status);
-        let (kind, effective, detail) = match &change {
-            StatusChange::Refused(why) => ("anomaly", 0, Some(why.clone())),
-            StatusChange::Duplicate | StatusChange::Stale { .. } => ("status", 0, None),
-            _ => ("status", 1, None),
-        };
-        sqlx::query(
-            "INSERT INTO events (out_trade_no, at, kind, source, status, sub_status, trade_no, effective, detail, worker) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        )
-        .bind(obs.out_trade_no.as_str())
-        .bind(Ledger::now_ms())
-        .bind(kind)
-        .bind(source.as_str())
-        .bind(status)
-        .bind(obs.sub_status.clone())
-        .bind(obs.trade_no.clone())
-        .bind(effective)
-        .bind(detail)
-        .bind(store.worker.as_str())
-        .execute(&mut *tx)
-        .await
-        .map_err(get)?;
-        tx.commit().await.map_err(get)?;
+        q.execute(&mut *tx).await.map_err(db)?;
+        let change = observe_in(&mut tx, store, obs, source).await?;
+        tx.commit().await.map_err(db)?;
         Ok(change)
     }
 
@@ -890,6 +1068,122 @@ impl Ledger {
         });
         Ok(())
     }
+}
+
+/// What the first transaction of a send found.
+enum Begun {
+    /// An order is recorded already.
+    Known(Paid),
+    /// Claimed, and the send is on record: send this.
+    Send(SendJob),
+}
+
+struct SendJob {
+    data: String,
+    prior_sends: u32,
+}
+
+/// How a send ended, for the second transaction.
+enum Ending {
+    Status(Observation, Source),
+    Error(String),
+}
+
+fn insert_intent(
+    intent: &Intent,
+    now: i64,
+) -> sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyArguments> {
+    let origin = intent.origin();
+    sqlx::query(
+        "INSERT INTO payouts (out_trade_no, fingerprint, payee_key, payee, amount, currency, data, batch, source_file, source_line, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (out_trade_no) DO NOTHING",
+    )
+    .bind(intent.out_trade_no().to_owned())
+    .bind(intent.fingerprint().to_owned())
+    .bind(intent.payee().key())
+    .bind(intent.payee().to_string())
+    .bind(intent.amount().to_owned())
+    .bind(intent.currency().to_owned())
+    .bind(intent::canonical_text(intent.data()))
+    .bind(origin.batch.clone())
+    .bind(origin.file.clone())
+    .bind(origin.line.and_then(|l| i64::try_from(l).ok()))
+    .bind(now)
+}
+
+async fn current_status(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    out_trade_no: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query(
+        "SELECT status FROM events WHERE out_trade_no = $1 AND effective = 1 ORDER BY id DESC LIMIT 1",
+    )
+    .bind(out_trade_no)
+    .fetch_optional(&mut **tx)
+    .await?
+    .map(|r| r.try_get::<String, _>(0))
+    .transpose()
+}
+
+/// Appends a status seen, inside a write transaction, deciding by the lifecycle's rules whether
+/// it becomes current.
+async fn observe_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    store: &Store,
+    obs: &Observation,
+    source: Source,
+) -> Result<StatusChange, LedgerError> {
+    let db = |e: sqlx::Error| store.db("recording a status", e);
+    let Some(status) = obs.status.clone() else {
+        return Ok(StatusChange::NoStatus);
+    };
+    let payout = sqlx::query("SELECT amount, currency FROM payouts WHERE out_trade_no = $1")
+        .bind(obs.out_trade_no.as_str())
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(db)?;
+    let Some(payout) = payout else {
+        return Ok(StatusChange::UnknownPayout);
+    };
+    let amount: String = payout.try_get("amount").map_err(db)?;
+    let currency: String = payout.try_get("currency").map_err(db)?;
+    let current = sqlx::query(
+        "SELECT status, sub_status FROM events WHERE out_trade_no = $1 AND effective = 1 ORDER BY id DESC LIMIT 1",
+    )
+    .bind(obs.out_trade_no.as_str())
+    .fetch_optional(&mut **tx)
+    .await
+    .map_err(db)?;
+    let current: Option<(String, Option<String>)> = match current {
+        Some(row) => Some((
+            row.try_get("status").map_err(db)?,
+            row.try_get("sub_status").map_err(db)?,
+        )),
+        None => None,
+    };
+    let change = reports::decide(current, &amount, &currency, obs, &status);
+    let (kind, effective, detail) = match &change {
+        StatusChange::Refused(why) => ("anomaly", 0, Some(why.clone())),
+        StatusChange::Duplicate | StatusChange::Stale { .. } => ("status", 0, None),
+        _ => ("status", 1, None),
+    };
+    sqlx::query(
+        "INSERT INTO events (out_trade_no, at, kind, source, status, sub_status, trade_no, effective, detail, worker) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(obs.out_trade_no.as_str())
+    .bind(Ledger::now_ms())
+    .bind(kind)
+    .bind(source.as_str())
+    .bind(status)
+    .bind(obs.sub_status.clone())
+    .bind(obs.trade_no.clone())
+    .bind(effective)
+    .bind(detail)
+    .bind(store.worker.as_str())
+    .execute(&mut **tx)
+    .await
+    .map_err(db)?;
+    Ok(change)
 }
 
 fn one_line(text: &str) -> String {

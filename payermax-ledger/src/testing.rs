@@ -17,8 +17,19 @@ pub struct TempPostgres {
 }
 
 impl TempPostgres {
-    /// Makes and starts the cluster. Fails with a message saying what is missing.
+    /// Makes and starts the cluster, with `fsync` off (tests: a throw-away server need not
+    /// survive a power cut). Fails with a message saying what is missing.
     pub fn start() -> Result<TempPostgres, String> {
+        TempPostgres::start_with(false)
+    }
+
+    /// Like [`TempPostgres::start`], with `fsync` on: commits reach the disk, as on a real
+    /// server (benchmarks).
+    pub fn start_with_fsync() -> Result<TempPostgres, String> {
+        TempPostgres::start_with(true)
+    }
+
+    fn start_with(fsync: bool) -> Result<TempPostgres, String> {
         let bin = pg_bin()?;
         let as_postgres = is_root();
         let dir = std::env::temp_dir().join(format!(
@@ -59,8 +70,9 @@ impl TempPostgres {
             ],
         )?;
         let options = format!(
-            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200",
-            server.dir.display()
+            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync={} -c max_connections=200",
+            server.dir.display(),
+            if fsync { "on" } else { "off" }
         );
         let log = server.dir.join("log");
         let started = server.pg(
