@@ -709,10 +709,13 @@ impl Ledger {
         let db = |e: sqlx::Error| store.db("starting a send", e);
         let _turn = store.write_turn().await;
         let mut tx = store.pool.begin().await.map_err(db)?;
-        sqlx::query(store.write_lock_sql(false))
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?;
+        if intent.is_none() && store.backend == Backend::Sqlite {
+            // With an intent, its INSERT is the first statement and takes the write lock.
+            sqlx::query(store.write_lock_sql(false))
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
+        }
         let now = Ledger::now_ms();
         let mut fresh = false;
         if let Some(intent) = intent {
@@ -869,12 +872,24 @@ impl Ledger {
         let db = |e: sqlx::Error| store.db("recording an outcome", e);
         let _turn = store.write_turn().await;
         let mut tx = store.pool.begin().await.map_err(db)?;
-        let lock = store.write_lock_sql(true);
-        let mut q = sqlx::query(lock);
-        if lock.contains("$1") {
-            q = q.bind(out_trade_no);
+        let release = || {
+            sqlx::query("DELETE FROM claims WHERE out_trade_no = $1 AND worker = $2")
+                .bind(out_trade_no)
+                .bind(store.worker.as_str())
+        };
+        match store.backend {
+            // SQLite: the release is a write, so as the first statement it takes the lock.
+            Backend::Sqlite => {
+                release().execute(&mut *tx).await.map_err(db)?;
+            }
+            Backend::Postgres => {
+                sqlx::query(store.write_lock_sql(true))
+                    .bind(out_trade_no)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db)?;
+            }
         }
-        q.execute(&mut *tx).await.map_err(db)?;
         let current = match ending {
             Ending::Status(obs, source) => match observe_in(&mut tx, store, &obs, source).await? {
                 StatusChange::First(s) | StatusChange::Updated { to: s, .. } => Some(s),
@@ -896,12 +911,9 @@ impl Ledger {
                 None
             }
         };
-        sqlx::query("DELETE FROM claims WHERE out_trade_no = $1 AND worker = $2")
-            .bind(out_trade_no)
-            .bind(store.worker.as_str())
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?;
+        if store.backend == Backend::Postgres {
+            release().execute(&mut *tx).await.map_err(db)?;
+        }
         tx.commit().await.map_err(db)?;
         Ok(current)
     }
@@ -1137,30 +1149,28 @@ async fn observe_in(
     let Some(status) = obs.status.clone() else {
         return Ok(StatusChange::NoStatus);
     };
-    let payout = sqlx::query("SELECT amount, currency FROM payouts WHERE out_trade_no = $1")
-        .bind(obs.out_trade_no.as_str())
-        .fetch_optional(&mut **tx)
-        .await
-        .map_err(db)?;
-    let Some(payout) = payout else {
-        return Ok(StatusChange::UnknownPayout);
-    };
-    let amount: String = payout.try_get("amount").map_err(db)?;
-    let currency: String = payout.try_get("currency").map_err(db)?;
-    let current = sqlx::query(
-        "SELECT status, sub_status FROM events WHERE out_trade_no = $1 AND effective = 1 ORDER BY id DESC LIMIT 1",
+    // One round trip: the recorded trade and the current status.
+    let payout = sqlx::query(
+        "SELECT p.amount, p.currency,
+          (SELECT e.status FROM events e WHERE e.out_trade_no = p.out_trade_no AND e.effective = 1 ORDER BY e.id DESC LIMIT 1) AS status,
+          (SELECT e.sub_status FROM events e WHERE e.out_trade_no = p.out_trade_no AND e.effective = 1 ORDER BY e.id DESC LIMIT 1) AS sub_status
+         FROM payouts p WHERE p.out_trade_no = $1",
     )
     .bind(obs.out_trade_no.as_str())
     .fetch_optional(&mut **tx)
     .await
     .map_err(db)?;
-    let current: Option<(String, Option<String>)> = match current {
-        Some(row) => Some((
-            row.try_get("status").map_err(db)?,
-            row.try_get("sub_status").map_err(db)?,
-        )),
-        None => None,
+    let Some(payout) = payout else {
+        return Ok(StatusChange::UnknownPayout);
     };
+    let amount: String = payout.try_get("amount").map_err(db)?;
+    let currency: String = payout.try_get("currency").map_err(db)?;
+    let current: Option<(String, Option<String>)> = payout
+        .try_get::<Option<String>, _>("status")
+        .map_err(db)?
+        .map(|status| payout.try_get("sub_status").map(|sub| (status, sub)))
+        .transpose()
+        .map_err(db)?;
     let change = reports::decide(current, &amount, &currency, obs, &status);
     let (kind, effective, detail) = match &change {
         StatusChange::Refused(why) => ("anomaly", 0, Some(why.clone())),
