@@ -149,21 +149,9 @@ impl Store {
                 location: shown.clone(),
                 message: scrub(e.to_string()),
             })?;
-        let has_schema: bool = sqlx::query(
-            "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = '_sqlx_migrations'",
-        )
-        .fetch_one(&pool)
-        .await
-        .map_err(|e| LedgerError::Open {
-            location: shown.clone(),
-            message: scrub(e.to_string()),
-        })?
-        .try_get::<i64, _>(0)
-        .unwrap_or(0)
-            > 0;
-        if has_schema {
-            verify_schema(&pool, &shown).await?;
-        }
+        // Migrations first: sqlx's migrator holds an advisory lock while it runs, so a second
+        // process opening a new ledger waits for the first one's tables instead of finding
+        // them half made (and refusing the database as no ledger).
         POSTGRES_MIGRATIONS
             .run(&pool)
             .await
@@ -303,8 +291,13 @@ impl Store {
                 let _ = std::fs::remove_file(dir.join(&self.worker));
             }
             Liveness::Postgres { session } => {
-                // Ends the session, and with it the worker's advisory lock.
-                if let Some(conn) = session.lock().await.take() {
+                // Releases the worker's advisory lock before ending the session: the server
+                // may notice a closed connection a moment later, and until then other workers
+                // would still see this one alive.
+                if let Some(mut conn) = session.lock().await.take() {
+                    let _ = sqlx::query("SELECT pg_advisory_unlock_all()")
+                        .execute(&mut conn)
+                        .await;
                     let _ = conn.close().await;
                 }
             }

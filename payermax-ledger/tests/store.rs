@@ -206,6 +206,15 @@ async fn postgres_ledger() {
     assert_eq!(b.claim("o_3").await.unwrap(), Claim::Mine);
     b.close().await;
     append_only(&url).await;
+    // Several processes opening a new ledger at once: each waits for the first one's tables
+    // (it used to find them half made and refuse the database as "not a ledger").
+    for round in 0..12 {
+        let url = pg.database(&format!("race{round}")).unwrap();
+        let opened = futures_util::future::join_all((0..6).map(|_| Ledger::open(&url))).await;
+        for ledger in opened {
+            ledger.unwrap().close().await;
+        }
+    }
     // A password in the URL is never shown.
     let err = Ledger::open(&pg.url("missing").replace("postgres@", "postgres:s3cr3tpw@"))
         .await
