@@ -85,6 +85,16 @@ async fn rate(client: &Client, path: &Path, next: &Arc<AtomicU64>, time: Duratio
     done as f64 / started.elapsed().as_secs_f64()
 }
 
+/// CPU seconds (user + system) this process has used so far (`/proc/self/stat`).
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let rest = stat.get(stat.rfind(')')? + 2..)?;
+    let mut fields = rest.split(' ').skip(11);
+    let utime: u64 = fields.next()?.parse().ok()?;
+    let stime: u64 = fields.next()?.parse().ok()?;
+    Some((utime + stime) as f64 / 100.0)
+}
+
 /// Peak resident memory of this process so far (VmHWM), in bytes.
 fn peak_rss() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -146,6 +156,12 @@ fn throughput(lines: &mut Vec<(String, String)>) {
             ("sqlite", Path::Ledger(sqlite.clone())),
             ("postgres", Path::Ledger(postgres.clone())),
         ];
+        // Profiling one path: PAYERMAX_BENCH_LEDGER_ONLY=sqlite (the others still run, briefly).
+        let only = std::env::var("PAYERMAX_BENCH_LEDGER_ONLY").ok();
+        let time_of = |name: &str| match &only {
+            Some(o) if o != name => Duration::from_millis(200),
+            _ => time,
+        };
         let next = Arc::new(AtomicU64::new(0));
         for (_, path) in &paths {
             rate(&client, path, &next, Duration::from_millis(500)).await;
@@ -153,7 +169,13 @@ fn throughput(lines: &mut Vec<(String, String)>) {
         let mut sums = [0.0f64; 3];
         for turn in 0..3 {
             for (i, (name, path)) in paths.iter().enumerate() {
-                let r = rate(&client, path, &next, time).await;
+                let (cpu, r) = (cpu_seconds(), rate(&client, path, &next, time_of(name)).await);
+                if let (Some(before), Some(after)) = (cpu, cpu_seconds()) {
+                    println!(
+                        "ledger/{BACKEND}/turn {turn}/{name}: {:.2} ms of this process's CPU per payout",
+                        1e3 * (after - before) / (r * time_of(name).as_secs_f64())
+                    );
+                }
                 println!("ledger/{BACKEND}/turn {turn}/{name}: {r:.0} payouts/s");
                 sums[i] += r;
             }

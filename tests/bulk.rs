@@ -241,6 +241,10 @@ async fn a_copy_under_another_name_pays_nobody_twice() {
     .await;
     assert!(status.success(), "{stdout}\n{stderr}");
     assert_eq!(gw.sandbox.orders().len(), 4);
+    // The results file is an export of the ledger, written whole: one line per row.
+    let results = std::fs::read_to_string(dir.path().join("june_payouts.results.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(results.as_bytes());
+    assert_eq!(reader.records().count(), 4, "{results}");
     // The same file under another name, same batch: every row is already recorded.
     let copy = dir.path().join("june_payouts (1).csv");
     std::fs::copy(&june, &copy).unwrap();
@@ -281,6 +285,47 @@ async fn a_copy_under_another_name_pays_nobody_twice() {
     assert!(stderr.contains("in batch 2026-06 on "), "{stderr}");
     assert_eq!(gw.sandbox.orders().len(), 4, "nothing new was placed");
     assert!(orders_per_account(&gw).values().all(|n| *n == 1));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_results_file_cut_by_a_power_cut_is_replaced_whole() {
+    let gw = gateway().await;
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = ledger_arg(dir.path());
+    let file = dir.path().join("payouts.csv");
+    write_file(&file, &(1..=3).map(|n| row(n, None)).collect::<Vec<_>>());
+    // A results file of an earlier version, cut inside a quoted error cell.
+    let results = dir.path().join("payouts.results.csv");
+    std::fs::write(
+        &results,
+        "outTradeNo,status,tradeNo,error\nx_r1,,,\"TOO_MANY_REQUEST, \"\"la",
+    )
+    .unwrap();
+    let csv = file.display().to_string();
+    let (status, stdout, stderr) = payermax(
+        &gw,
+        dir.path(),
+        "run",
+        &["payout", "--csv", &csv, "--batch", "b", "--ledger", &ledger],
+    )
+    .await;
+    assert!(status.success(), "{stdout}\n{stderr}");
+    let text = std::fs::read_to_string(&results).unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    assert_eq!(
+        reader.headers().unwrap(),
+        &payermax::bulk::EXPORT_COLUMNS[..]
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 3, "{text}");
+    assert!(rows.iter().all(|r| &r[7] == "PENDING"), "{text}");
+    // No temporary file is left beside it.
+    let leftovers: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
