@@ -314,7 +314,7 @@ pub struct RowProblem {
     /// A stable code: the spec's violation codes (`required`, `pattern`, `amount_precision`,
     /// …), `cells` for a row with the wrong number of cells, `duplicate` for an order number
     /// used twice, `conflict` for an order number the ledger holds for another payout,
-    /// `no_id` for a row without an order number and no way to derive one.
+    /// `intent` for a row the ledger cannot record (no decimal amount, say).
     pub code: &'static str,
     /// What is wrong, in English.
     pub message: String,
@@ -826,12 +826,14 @@ async fn check_with(
             }
             let id = numbering.number(&mut raw);
             let data = Value::Object(raw.data);
+            let mut reported = false;
             for v in spec.validate_payout(&data) {
                 // A missing order number is reported once for the file (`NoIds`), with what
                 // to add, not as a broken rule of every row.
                 if id.is_none() && v.path == OUT_TRADE_NO && v.code == "required" {
                     continue;
                 }
+                reported = true;
                 push(&mut problems, problem(&v.path, v.code, v.message));
             }
             let Some(id) = id else {
@@ -843,8 +845,14 @@ async fn check_with(
             }
             let intent = match Intent::new(data, origin(&batch, &file, line)) {
                 Ok(intent) => intent,
-                // The spec's report already says what is wrong with the amount.
-                Err(_) => continue,
+                Err(e) => {
+                    // Usually the spec's report already says what is wrong (the amount); if
+                    // not, the row is still refused, never skipped.
+                    if !reported {
+                        push(&mut problems, problem("", "intent", e.to_string()));
+                    }
+                    continue;
+                }
             };
             if let Some(slot) = checked.digests.last_mut() {
                 *slot = (hash64(&id), hash64(intent.fingerprint()));

@@ -373,7 +373,9 @@ async fn pay_file(
         });
     }
     let (client, base_url) = client(args.unknown_outcome_wait)?;
-    let to_send = checked.rows() - recorded - checked.held().len();
+    let to_send = checked
+        .rows()
+        .saturating_sub(recorded + checked.held().len());
     err(&format!(
         "{}: batch {}, {} rows ({recorded} already with an order, {} held back); paying up to {to_send} ({} at a time) at {base_url}; ledger {}",
         checked.name(),
