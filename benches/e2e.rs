@@ -14,6 +14,8 @@
 //! `PAYERMAX_BENCH_E2E_SECS` sets the measuring time per concurrency (default 5 s).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/cpu.rs"]
+mod cpu;
 #[path = "support/keys.rs"]
 mod keys;
 #[path = "support/out.rs"]
@@ -42,18 +44,6 @@ fn seconds_per_call(min: Duration, mut f: impl FnMut()) -> f64 {
         calls += 1;
     }
     started.elapsed().as_secs_f64() / calls as f64
-}
-
-/// CPU seconds (user + system) this process has used so far: `/proc/self/stat`, in the kernel's
-/// USER_HZ ticks (100 a second on Linux). `None` where there is no such file.
-fn cpu_seconds() -> Option<f64> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    // After `pid (command) ` come state, ppid… utime and stime are the 12th and 13th.
-    let rest = stat.get(stat.rfind(')')? + 2..)?;
-    let mut fields = rest.split(' ').skip(11);
-    let utime: u64 = fields.next()?.parse().ok()?;
-    let stime: u64 = fields.next()?.parse().ok()?;
-    Some((utime + stime) as f64 / 100.0)
 }
 
 /// One measured run.
@@ -101,12 +91,14 @@ async fn payouts_per_second(
             })
             .collect();
         async move {
-            let (started, cpu) = (Instant::now(), cpu_seconds());
+            let (started, cpu) = (Instant::now(), cpu::cpu_seconds());
             let mut done = 0;
             for worker in workers {
                 done += worker.await.unwrap();
             }
-            let cpu = cpu_seconds().zip(cpu).map(|(after, before)| after - before);
+            let cpu = cpu::cpu_seconds()
+                .zip(cpu)
+                .map(|(after, before)| after - before);
             Run {
                 rate: done as f64 / started.elapsed().as_secs_f64(),
                 per_cpu_second: cpu.filter(|&c| c > 0.0).map(|c| done as f64 / c),

@@ -12,6 +12,8 @@
 //! `PAYERMAX_BENCH_BULK_MB` the payee file's size (default 200).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/cpu.rs"]
+mod cpu;
 #[path = "support/keys.rs"]
 mod keys;
 #[path = "support/out.rs"]
@@ -83,16 +85,6 @@ async fn rate(client: &Client, path: &Path, next: &Arc<AtomicU64>, time: Duratio
         done += worker.await.unwrap();
     }
     done as f64 / started.elapsed().as_secs_f64()
-}
-
-/// CPU seconds (user + system) this process has used so far (`/proc/self/stat`).
-fn cpu_seconds() -> Option<f64> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    let rest = stat.get(stat.rfind(')')? + 2..)?;
-    let mut fields = rest.split(' ').skip(11);
-    let utime: u64 = fields.next()?.parse().ok()?;
-    let stime: u64 = fields.next()?.parse().ok()?;
-    Some((utime + stime) as f64 / 100.0)
 }
 
 /// Peak resident memory of this process so far (VmHWM), in bytes.
@@ -169,8 +161,8 @@ fn throughput(lines: &mut Vec<(String, String)>) {
         let mut sums = [0.0f64; 3];
         for turn in 0..3 {
             for (i, (name, path)) in paths.iter().enumerate() {
-                let (cpu, r) = (cpu_seconds(), rate(&client, path, &next, time_of(name)).await);
-                if let (Some(before), Some(after)) = (cpu, cpu_seconds()) {
+                let (cpu, r) = (cpu::cpu_seconds(), rate(&client, path, &next, time_of(name)).await);
+                if let (Some(before), Some(after)) = (cpu, cpu::cpu_seconds()) {
                     println!(
                         "ledger/{BACKEND}/turn {turn}/{name}: {:.2} ms of this process's CPU per payout",
                         1e3 * (after - before) / (r * time_of(name).as_secs_f64())
