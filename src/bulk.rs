@@ -87,8 +87,8 @@
 
 use crate::Client;
 use crate::ledger::{
-    Claim, Intent, IntentConflict, Ledger, LedgerError, Origin, PaidBy, PayeeIdentity,
-    PayoutRecord, Recorded, Repeat,
+    Intent, IntentConflict, Ledger, LedgerError, Origin, PaidBy, PayeeIdentity, PayoutRecord,
+    Recorded, Repeat,
 };
 use futures_util::{StreamExt, TryStreamExt};
 use payermax_runtime::{PayEvent, PayoutCalls};
@@ -98,7 +98,7 @@ use sha2::{Digest as _, Sha256};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::fs::File;
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -1317,7 +1317,7 @@ pub async fn pay_checked(
     // Rows another live worker was sending: wait until they have an order or the worker is
     // gone (then send them here, under the same number).
     while !waiting.is_empty() {
-        tokio_sleep(Duration::from_millis(100)).await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
         let mut still = Vec::new();
         let mut none = Vec::new();
         for (row, id) in std::mem::take(&mut waiting) {
@@ -1335,15 +1335,7 @@ pub async fn pay_checked(
                 );
                 continue;
             }
-            if rec.claimed_by.is_some() {
-                match ledger.claim(&id).await? {
-                    Claim::Busy(_) => {
-                        still.push((row, id));
-                        continue;
-                    }
-                    Claim::Mine => ledger.release(&id).await?,
-                }
-            }
+            // Sending claims it: `Busy` while the other worker lives, taken over once it is gone.
             let (row, id, outcome) = pay_one((row, id, None)).await?;
             match outcome {
                 RowOutcome::Busy => still.push((row, id)),
@@ -1353,10 +1345,6 @@ pub async fn pay_checked(
         waiting = still;
     }
     Ok(summary)
-}
-
-async fn tokio_sleep(d: Duration) {
-    tokio::time::sleep(d).await;
 }
 
 fn one_line(error: &dyn std::error::Error) -> String {
@@ -1455,22 +1443,6 @@ pub async fn export_file(
         let _ = std::fs::remove_file(&tmp);
     }
     finished
-}
-
-/// Reads everything from `reader` as a payee file named `name` into a temporary file, for
-/// callers that hold the CSV in memory (tests, services): the bulk functions stream from a
-/// path.
-pub fn spool<R: Read>(mut reader: R, dir: &Path, name: &str) -> Result<PathBuf, BulkError> {
-    let path = dir.join(name);
-    let mut out = File::create(&path).map_err(|source| BulkError::Read {
-        file: path.clone(),
-        source,
-    })?;
-    io::copy(&mut reader, &mut out).map_err(|source| BulkError::Read {
-        file: path.clone(),
-        source,
-    })?;
-    Ok(path)
 }
 
 #[cfg(test)]

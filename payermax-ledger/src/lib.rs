@@ -376,41 +376,11 @@ impl Ledger {
         intent: &Intent,
         window: Duration,
     ) -> Result<Vec<Repeat>, LedgerError> {
-        let since =
-            Ledger::now_ms().saturating_sub(i64::try_from(window.as_millis()).unwrap_or(i64::MAX));
-        let batch = intent.origin().batch.clone().unwrap_or_default();
-        let rows = sqlx::query(
-            "SELECT p.out_trade_no, p.batch, p.created_at,
-              (SELECT e.status FROM events e WHERE e.out_trade_no = p.out_trade_no AND e.effective = 1 ORDER BY e.id DESC LIMIT 1) AS status
-             FROM payouts p
-             WHERE p.payee_key = $1 AND p.currency = $2 AND p.amount = $3 AND p.created_at >= $4
-               AND p.out_trade_no <> $5 AND COALESCE(p.batch, '') <> $6
-             ORDER BY p.seq LIMIT 20",
-        )
-        .bind(intent.payee().key())
-        .bind(intent.currency())
-        .bind(intent.amount())
-        .bind(since)
-        .bind(intent.out_trade_no())
-        .bind(batch)
-        .fetch_all(&self.store.pool)
-        .await
-        .map_err(|e| self.store.db("looking for repeated payouts", e))?;
-        let mut out = Vec::new();
-        for row in &rows {
-            let get = |e: sqlx::Error| self.store.db("looking for repeated payouts", e);
-            let status: Option<String> = row.try_get("status").map_err(get)?;
-            if status.as_deref() == Some("FAILED") {
-                continue;
-            }
-            out.push(Repeat {
-                out_trade_no: row.try_get("out_trade_no").map_err(get)?,
-                batch: row.try_get("batch").map_err(get)?,
-                created_ms: row.try_get("created_at").map_err(get)?,
-                status,
-            });
-        }
-        Ok(out)
+        Ok(self
+            .find_repeats_many(std::slice::from_ref(intent), window)
+            .await?
+            .pop()
+            .unwrap_or_default())
     }
 
     /// [`Ledger::find_repeats`] for many intents at once (a bulk file's chunk): one query per
