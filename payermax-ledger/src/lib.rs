@@ -253,7 +253,7 @@ impl Ledger {
                 .fetch_one(&mut *tx)
                 .await
                 .map_err(|e| store.db("reading a recorded intent", e))?;
-            let recorded = read_record(&row)?;
+            let recorded = read_record(&row, &store.location)?;
             if recorded.fingerprint == intent.fingerprint() {
                 out.push(Recorded::Existing);
             } else {
@@ -273,7 +273,9 @@ impl Ledger {
             .fetch_optional(&self.store.pool)
             .await
             .map_err(|e| self.store.db("reading a payout", e))?;
-        row.as_ref().map(read_record).transpose()
+        row.as_ref()
+            .map(|r| read_record(r, &self.store.location))
+            .transpose()
     }
 
     /// The payouts recorded under `out_trade_nos` (missing ones are left out), in any order.
@@ -299,7 +301,7 @@ impl Ledger {
                 .await
                 .map_err(|e| self.store.db("reading payouts", e))?;
             for row in &rows {
-                out.push(read_record(row)?);
+                out.push(read_record(row, &self.store.location)?);
             }
         }
         Ok(out)
@@ -336,7 +338,7 @@ impl Ledger {
         let mut out = Vec::with_capacity(rows.len());
         for row in &rows {
             last = row.try_get::<i64, _>("seq").unwrap_or(last);
-            out.push(read_record(row)?);
+            out.push(read_record(row, &self.store.location)?);
         }
         Ok((out, last))
     }
@@ -746,7 +748,7 @@ impl Ledger {
                 .fetch_one(&mut *tx)
                 .await
                 .map_err(db)?;
-            let recorded = read_record(&recorded)?;
+            let recorded = read_record(&recorded, &store.location)?;
             tx.commit().await.map_err(db)?;
             return Err(LedgerError::Conflict(Box::new(conflict(&recorded, intent))));
         }
@@ -1209,16 +1211,16 @@ fn conflict(recorded: &PayoutRecord, offered: &Intent) -> IntentConflict {
     }
 }
 
-fn read_record(row: &AnyRow) -> Result<PayoutRecord, LedgerError> {
+fn read_record(row: &AnyRow, location: &str) -> Result<PayoutRecord, LedgerError> {
     let bad = |e: sqlx::Error| LedgerError::Database {
-        location: String::new(),
+        location: location.to_owned(),
         context: "reading a payout",
         message: e.to_string(),
     };
     let data_text: String = row.try_get("data").map_err(bad)?;
     let out_trade_no: String = row.try_get("out_trade_no").map_err(bad)?;
     let data = serde_json::from_str(&data_text).map_err(|e| LedgerError::Corrupt {
-        location: String::from("(ledger)"),
+        location: location.to_owned(),
         problem: format!("the recorded data of {out_trade_no} is not JSON: {e}"),
     })?;
     Ok(PayoutRecord {
