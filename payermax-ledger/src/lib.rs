@@ -153,6 +153,10 @@ pub struct Repeat {
 #[derive(Clone)]
 pub struct Ledger {
     store: Arc<Store>,
+    /// Where concurrent sends meet to be written together (`send.rs`).
+    sends: Arc<Combiner>,
+    /// The payouts this process is sending now.
+    flights: Arc<Flights>,
 }
 
 impl std::fmt::Debug for Ledger {
@@ -180,6 +184,9 @@ macro_rules! record_select {
     };
 }
 
+mod send;
+use send::{Begun, Combiner, Ending, Flights};
+
 impl Ledger {
     /// Opens the ledger at `location`, creating it if it does not exist: a file path (SQLite;
     /// `sqlite:` prefix optional) or a `postgres://` / `postgresql://` URL. Runs pending
@@ -188,6 +195,8 @@ impl Ledger {
     pub async fn open(location: &str) -> Result<Ledger, LedgerError> {
         Ok(Ledger {
             store: Arc::new(Store::open(location).await?),
+            sends: Arc::new(Combiner::new()),
+            flights: Arc::new(Flights::default()),
         })
     }
 
@@ -238,32 +247,47 @@ impl Ledger {
             .await
             .map_err(|e| store.db("recording intents", e))?;
         let now = Ledger::now_ms();
-        let mut out = Vec::with_capacity(intents.len());
-        for intent in intents {
-            let inserted = insert_intent(intent, now)
-                .execute(&mut *tx)
+        let texts: Vec<String> = intents
+            .iter()
+            .map(|i| intent::canonical_text(i.data()))
+            .collect();
+        let mut out: Vec<Option<Recorded>> = intents.iter().map(|_| None).collect();
+        // An order number given twice: its second intent is compared with the first.
+        for round in send::rounds(intents.iter().map(Intent::out_trade_no)) {
+            let round: Vec<(usize, &Intent, &str)> = round
+                .into_iter()
+                .filter_map(|i| Some((i, intents.get(i)?, texts.get(i)?.as_str())))
+                .collect();
+            let rows: Vec<(&Intent, &str)> = round.iter().map(|r| (r.1, r.2)).collect();
+            let fresh = send::insert_payouts(&mut tx, &rows, now)
                 .await
                 .map_err(|e| store.db("recording an intent", e))?;
-            if inserted.rows_affected() == 1 {
-                out.push(Recorded::New);
-                continue;
-            }
-            let row = sqlx::query(concat!(record_select!(), " WHERE p.out_trade_no = $1"))
-                .bind(intent.out_trade_no())
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(|e| store.db("reading a recorded intent", e))?;
-            let recorded = read_record(&row, &store.location)?;
-            if recorded.fingerprint == intent.fingerprint() {
-                out.push(Recorded::Existing);
-            } else {
-                out.push(Recorded::Conflict(Box::new(conflict(&recorded, intent))));
+            for (i, intent, _) in round {
+                let Some(slot) = out.get_mut(i) else { continue };
+                if fresh.contains(intent.out_trade_no()) {
+                    *slot = Some(Recorded::New);
+                    continue;
+                }
+                let row = sqlx::query(concat!(record_select!(), " WHERE p.out_trade_no = $1"))
+                    .bind(intent.out_trade_no())
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(|e| store.db("reading a recorded intent", e))?;
+                let recorded = read_record(&row, &store.location)?;
+                *slot = Some(if recorded.fingerprint == intent.fingerprint() {
+                    Recorded::Existing
+                } else {
+                    Recorded::Conflict(Box::new(conflict(&recorded, intent)))
+                });
             }
         }
         tx.commit()
             .await
             .map_err(|e| store.db("recording intents", e))?;
-        Ok(out)
+        Ok(out
+            .into_iter()
+            .map(|r| r.unwrap_or(Recorded::Existing))
+            .collect())
     }
 
     /// The payout recorded under `out_trade_no`, with where it stands.
@@ -549,6 +573,9 @@ impl Ledger {
     /// (nothing is sent), then sends it if no order is recorded yet (as
     /// [`Ledger::pay_recorded`]). The intent, the claim and the `send` entry are committed in
     /// one transaction before the request leaves; the outcome and the release in one after.
+    /// Sends that wait at the same moment share those transactions (each still gets its own
+    /// answer); a second `pay` of a payout this process is already sending waits for the
+    /// first to end, then finds its order.
     pub async fn pay(
         &self,
         client: &Client,
@@ -582,7 +609,8 @@ impl Ledger {
         out_trade_no: &str,
         observe: &(dyn Fn(PayEvent) + Send + Sync),
     ) -> Result<Paid, LedgerError> {
-        let send = match self.begin_send(intent, out_trade_no).await? {
+        let _flight = self.flights.enter(out_trade_no).await;
+        let send = match self.sends.begin(&self.store, intent, out_trade_no).await? {
             Begun::Known(paid) => return Ok(paid),
             Begun::Send(send) => send,
         };
@@ -658,7 +686,7 @@ impl Ledger {
                 }),
             ),
         };
-        let current = self.end_send(out_trade_no, ending).await?;
+        let current = self.sends.end(&self.store, out_trade_no, ending).await?;
         match (result, current) {
             // The status recorded is the lifecycle's verdict (a late PENDING after a known
             // final status keeps the final one).
@@ -668,226 +696,6 @@ impl Ledger {
             }
             (result, _) => result,
         }
-    }
-
-    /// The first transaction of a send: the intent (when given), the claim and the `send`
-    /// entry, committed together; or what is already known.
-    async fn begin_send(
-        &self,
-        intent: Option<&Intent>,
-        out_trade_no: &str,
-    ) -> Result<Begun, LedgerError> {
-        let store = &self.store;
-        let db = |e: sqlx::Error| store.db("starting a send", e);
-        let _turn = store.write_turn().await;
-        let mut tx = store.pool.begin().await.map_err(db)?;
-        if intent.is_none() && store.backend == Backend::Sqlite {
-            // With an intent, its INSERT is the first statement and takes the write lock.
-            sqlx::query(store.write_lock_sql(false))
-                .execute(&mut *tx)
-                .await
-                .map_err(db)?;
-        }
-        let now = Ledger::now_ms();
-        let mut fresh = false;
-        if let Some(intent) = intent {
-            fresh = insert_intent(intent, now)
-                .execute(&mut *tx)
-                .await
-                .map_err(db)?
-                .rows_affected()
-                == 1;
-        }
-        if let (true, Some(intent)) = (fresh, intent) {
-            // Recorded just now: no order, no claim, no send can exist yet.
-            sqlx::query("INSERT INTO claims (out_trade_no, worker, at) VALUES ($1, $2, $3)")
-                .bind(out_trade_no)
-                .bind(store.worker.as_str())
-                .bind(now)
-                .execute(&mut *tx)
-                .await
-                .map_err(db)?;
-            sqlx::query(
-                "INSERT INTO events (out_trade_no, at, kind, source, effective, detail, worker) VALUES ($1, $2, 'send', 'ledger', 0, 'send 1', $3)",
-            )
-            .bind(out_trade_no)
-            .bind(now)
-            .bind(store.worker.as_str())
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?;
-            tx.commit().await.map_err(db)?;
-            return Ok(Begun::Send(SendJob {
-                data: intent::canonical_text(intent.data()),
-                prior_sends: 0,
-            }));
-        }
-        if store.backend == Backend::Postgres {
-            sqlx::query("SELECT out_trade_no FROM payouts WHERE out_trade_no = $1 FOR UPDATE")
-                .bind(out_trade_no)
-                .execute(&mut *tx)
-                .await
-                .map_err(db)?;
-        }
-        let Some(row) =
-            sqlx::query("SELECT fingerprint, data FROM payouts WHERE out_trade_no = $1")
-                .bind(out_trade_no)
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(db)?
-        else {
-            return Err(LedgerError::NotRecorded {
-                out_trade_no: out_trade_no.to_owned(),
-            });
-        };
-        let fingerprint: String = row.try_get("fingerprint").map_err(db)?;
-        let data: String = row.try_get("data").map_err(db)?;
-        if let Some(intent) = intent.filter(|i| i.fingerprint() != fingerprint) {
-            let recorded = sqlx::query(concat!(record_select!(), " WHERE p.out_trade_no = $1"))
-                .bind(out_trade_no)
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(db)?;
-            let recorded = read_record(&recorded, &store.location)?;
-            tx.commit().await.map_err(db)?;
-            return Err(LedgerError::Conflict(Box::new(conflict(&recorded, intent))));
-        }
-        let current = sqlx::query(
-            "SELECT status, (SELECT t.trade_no FROM events t WHERE t.out_trade_no = $1 AND t.trade_no IS NOT NULL ORDER BY t.id DESC LIMIT 1) AS trade_no
-             FROM events WHERE out_trade_no = $1 AND effective = 1 ORDER BY id DESC LIMIT 1",
-        )
-        .bind(out_trade_no)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(db)?;
-        if let Some(current) = current {
-            let paid = Paid {
-                out_trade_no: out_trade_no.to_owned(),
-                status: current.try_get("status").map_err(db)?,
-                trade_no: current.try_get("trade_no").map_err(db)?,
-                by: PaidBy::AlreadyRecorded,
-            };
-            tx.commit().await.map_err(db)?;
-            return Ok(Begun::Known(paid));
-        }
-        let claimed = sqlx::query(
-            "INSERT INTO claims (out_trade_no, worker, at) VALUES ($1, $2, $3) ON CONFLICT (out_trade_no) DO NOTHING",
-        )
-        .bind(out_trade_no)
-        .bind(store.worker.as_str())
-        .bind(now)
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?;
-        if claimed.rows_affected() == 0 {
-            let holder: String = sqlx::query("SELECT worker FROM claims WHERE out_trade_no = $1")
-                .bind(out_trade_no)
-                .fetch_one(&mut *tx)
-                .await
-                .and_then(|r| r.try_get(0))
-                .map_err(db)?;
-            if holder != store.worker {
-                if store.is_alive(&holder).await? {
-                    tx.commit().await.map_err(db)?;
-                    return Err(LedgerError::Busy {
-                        out_trade_no: out_trade_no.to_owned(),
-                        worker: holder,
-                    });
-                }
-                tracing::info!(
-                    out_trade_no,
-                    dead_worker = holder.as_str(),
-                    "took over the claim of a worker that is gone"
-                );
-                sqlx::query("UPDATE claims SET worker = $1, at = $2 WHERE out_trade_no = $3")
-                    .bind(store.worker.as_str())
-                    .bind(now)
-                    .bind(out_trade_no)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db)?;
-            }
-        }
-        let prior_sends: i64 =
-            sqlx::query("SELECT COUNT(*) FROM events WHERE out_trade_no = $1 AND kind = 'send'")
-                .bind(out_trade_no)
-                .fetch_one(&mut *tx)
-                .await
-                .and_then(|r| r.try_get(0))
-                .map_err(db)?;
-        // Write-ahead: the send is on record before it happens.
-        sqlx::query(
-            "INSERT INTO events (out_trade_no, at, kind, source, effective, detail, worker) VALUES ($1, $2, 'send', 'ledger', 0, $3, $4)",
-        )
-        .bind(out_trade_no)
-        .bind(now)
-        .bind(format!("send {}", prior_sends + 1))
-        .bind(store.worker.as_str())
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?;
-        tx.commit().await.map_err(db)?;
-        Ok(Begun::Send(SendJob {
-            data,
-            prior_sends: u32::try_from(prior_sends).unwrap_or(u32::MAX),
-        }))
-    }
-
-    /// The second transaction of a send: the outcome appended, the claim released. Returns the
-    /// payout's current status after it.
-    async fn end_send(
-        &self,
-        out_trade_no: &str,
-        ending: Ending,
-    ) -> Result<Option<String>, LedgerError> {
-        let store = &self.store;
-        let db = |e: sqlx::Error| store.db("recording an outcome", e);
-        let _turn = store.write_turn().await;
-        let mut tx = store.pool.begin().await.map_err(db)?;
-        let release = || {
-            sqlx::query("DELETE FROM claims WHERE out_trade_no = $1 AND worker = $2")
-                .bind(out_trade_no)
-                .bind(store.worker.as_str())
-        };
-        match store.backend {
-            // SQLite: the release is a write, so as the first statement it takes the lock.
-            Backend::Sqlite => {
-                release().execute(&mut *tx).await.map_err(db)?;
-            }
-            Backend::Postgres => {
-                sqlx::query(store.write_lock_sql(true))
-                    .bind(out_trade_no)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db)?;
-            }
-        }
-        let current = match ending {
-            Ending::Status(obs, source) => match observe_in(&mut tx, store, &obs, source).await? {
-                StatusChange::First(s) | StatusChange::Updated { to: s, .. } => Some(s),
-                StatusChange::Reversal { .. } => Some("BOUNCEBACK".to_owned()),
-                StatusChange::Stale { current } => Some(current),
-                _ => current_status(&mut tx, out_trade_no).await.map_err(db)?,
-            },
-            Ending::Error(detail) => {
-                sqlx::query(
-                    "INSERT INTO events (out_trade_no, at, kind, source, effective, detail, worker) VALUES ($1, $2, 'error', 'ledger', 0, $3, $4)",
-                )
-                .bind(out_trade_no)
-                .bind(Ledger::now_ms())
-                .bind(detail)
-                .bind(store.worker.as_str())
-                .execute(&mut *tx)
-                .await
-                .map_err(db)?;
-                None
-            }
-        };
-        if store.backend == Backend::Postgres {
-            release().execute(&mut *tx).await.map_err(db)?;
-        }
-        tx.commit().await.map_err(db)?;
-        Ok(current)
     }
 
     /// Appends a status seen for a payout (from `source`) and decides whether it becomes the
@@ -912,7 +720,16 @@ impl Ledger {
             q = q.bind(obs.out_trade_no.as_str());
         }
         q.execute(&mut *tx).await.map_err(db)?;
-        let change = observe_in(&mut tx, store, obs, source).await?;
+        let states = send::read_states(&mut tx, store, &[obs.out_trade_no.as_str()], false)
+            .await
+            .map_err(db)?;
+        let (change, row) =
+            send::status_event(states.get(&obs.out_trade_no), obs, source, Ledger::now_ms());
+        if let Some(row) = row {
+            send::insert_events(&mut tx, store, &[row])
+                .await
+                .map_err(db)?;
+        }
         tx.commit().await.map_err(db)?;
         Ok(change)
     }
@@ -1052,120 +869,6 @@ impl Ledger {
         });
         Ok(())
     }
-}
-
-/// What the first transaction of a send found.
-enum Begun {
-    /// An order is recorded already.
-    Known(Paid),
-    /// Claimed, and the send is on record: send this.
-    Send(SendJob),
-}
-
-struct SendJob {
-    data: String,
-    prior_sends: u32,
-}
-
-/// How a send ended, for the second transaction.
-enum Ending {
-    Status(Observation, Source),
-    Error(String),
-}
-
-fn insert_intent(
-    intent: &Intent,
-    now: i64,
-) -> sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyArguments> {
-    let origin = intent.origin();
-    sqlx::query(
-        "INSERT INTO payouts (out_trade_no, fingerprint, payee_key, payee, amount, currency, data, batch, source_file, source_line, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (out_trade_no) DO NOTHING",
-    )
-    .bind(intent.out_trade_no().to_owned())
-    .bind(intent.fingerprint().to_owned())
-    .bind(intent.payee().key())
-    .bind(intent.payee().to_string())
-    .bind(intent.amount().to_owned())
-    .bind(intent.currency().to_owned())
-    .bind(intent::canonical_text(intent.data()))
-    .bind(origin.batch.clone())
-    .bind(origin.file.clone())
-    .bind(origin.line.and_then(|l| i64::try_from(l).ok()))
-    .bind(now)
-}
-
-async fn current_status(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    out_trade_no: &str,
-) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query(
-        "SELECT status FROM events WHERE out_trade_no = $1 AND effective = 1 ORDER BY id DESC LIMIT 1",
-    )
-    .bind(out_trade_no)
-    .fetch_optional(&mut **tx)
-    .await?
-    .map(|r| r.try_get::<String, _>(0))
-    .transpose()
-}
-
-/// Appends a status seen, inside a write transaction, deciding by the lifecycle's rules whether
-/// it becomes current.
-async fn observe_in(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    store: &Store,
-    obs: &Observation,
-    source: Source,
-) -> Result<StatusChange, LedgerError> {
-    let db = |e: sqlx::Error| store.db("recording a status", e);
-    let Some(status) = obs.status.clone() else {
-        return Ok(StatusChange::NoStatus);
-    };
-    // One round trip: the recorded trade and the current status.
-    let payout = sqlx::query(
-        "SELECT p.amount, p.currency,
-          (SELECT e.status FROM events e WHERE e.out_trade_no = p.out_trade_no AND e.effective = 1 ORDER BY e.id DESC LIMIT 1) AS status,
-          (SELECT e.sub_status FROM events e WHERE e.out_trade_no = p.out_trade_no AND e.effective = 1 ORDER BY e.id DESC LIMIT 1) AS sub_status
-         FROM payouts p WHERE p.out_trade_no = $1",
-    )
-    .bind(obs.out_trade_no.as_str())
-    .fetch_optional(&mut **tx)
-    .await
-    .map_err(db)?;
-    let Some(payout) = payout else {
-        return Ok(StatusChange::UnknownPayout);
-    };
-    let amount: String = payout.try_get("amount").map_err(db)?;
-    let currency: String = payout.try_get("currency").map_err(db)?;
-    let current: Option<(String, Option<String>)> = payout
-        .try_get::<Option<String>, _>("status")
-        .map_err(db)?
-        .map(|status| payout.try_get("sub_status").map(|sub| (status, sub)))
-        .transpose()
-        .map_err(db)?;
-    let change = reports::decide(current, &amount, &currency, obs, &status);
-    let (kind, effective, detail) = match &change {
-        StatusChange::Refused(why) => ("anomaly", 0, Some(why.clone())),
-        StatusChange::Duplicate | StatusChange::Stale { .. } => ("status", 0, None),
-        _ => ("status", 1, None),
-    };
-    sqlx::query(
-        "INSERT INTO events (out_trade_no, at, kind, source, status, sub_status, trade_no, effective, detail, worker) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-    )
-    .bind(obs.out_trade_no.as_str())
-    .bind(Ledger::now_ms())
-    .bind(kind)
-    .bind(source.as_str())
-    .bind(status)
-    .bind(obs.sub_status.clone())
-    .bind(obs.trade_no.clone())
-    .bind(effective)
-    .bind(detail)
-    .bind(store.worker.as_str())
-    .execute(&mut **tx)
-    .await
-    .map_err(db)?;
-    Ok(change)
 }
 
 fn one_line(text: &str) -> String {
