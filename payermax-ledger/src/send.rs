@@ -841,12 +841,10 @@ mod tests {
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
         assert!(!waiting.is_finished(), "o_1 is under way");
         drop(first);
-        waiting.await.unwrap();
+        assert!(waiting.await.is_ok());
         drop(other);
-        assert!(
-            flights.map.lock().unwrap().is_empty(),
-            "nothing left behind"
-        );
+        let left = flights.map.lock().map(|m| m.len()).unwrap_or(usize::MAX);
+        assert_eq!(left, 0, "nothing left behind");
     }
 
     #[test]
