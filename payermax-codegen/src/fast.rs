@@ -13,14 +13,20 @@
 //! generated trait that reads each rule's field of a request by number: the payout and the
 //! element-validation requests share it.
 //!
+//! Everything here is read off the spec's rule plan (`payermax_spec::plan`), the same plan the
+//! interpreter runs: kinds, classified patterns, method selection, resolved rule paths and
+//! normalized amount limits are decided there once; this module only writes them as code.
+//!
 //! Soundness rule: a check may only answer `true` where the interpreter reports no violation.
 //! Where a case is rare and costly to mirror exactly, it answers `false` (the interpreter then
 //! decides). `tests/agreement.rs` holds the two to the same verdict on random requests.
 
 use crate::names::{camel, snake};
-use payermax_spec::model::{FieldDef, MethodDef, RuleDef, TypeDef};
-use payermax_spec::pattern::Pattern;
-use payermax_spec::{FIELD_VALIDATION_API, Market, PAYOUT_API, Spec};
+use payermax_spec::plan::{
+    FieldPlan, Kind, Lengths, Limits, MarketPlan, MethodPlan, PatternClass, PatternPlan, Plan,
+    RulePlan, Target, TypePlan, Unlisted,
+};
+use payermax_spec::{FIELD_VALIDATION_API, PAYOUT_API, Spec};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::collections::BTreeSet;
@@ -36,28 +42,6 @@ pub fn walk_fn() -> proc_macro2::Ident {
     format_ident!("__payermax_fields_ok")
 }
 
-/// What a field's `type:` names, as the interpreter resolves it.
-#[derive(Clone, Copy)]
-enum Kind<'a> {
-    Object(&'a TypeDef),
-    Integer,
-    /// A string, an amount or an enum, read as a `&str`. Typed enums always hold a value the
-    /// interpreter accepts (strict ones a documented value; lenient ones are not checked), and
-    /// a typed amount (`payermax::Amount`) is a decimal string by construction (every way to
-    /// build one checks the format), so only lengths and patterns remain to check.
-    Text,
-}
-
-fn kind<'a>(spec: &'a Spec, field: &FieldDef) -> Kind<'a> {
-    if let Some(t) = spec.type_def(&field.ty) {
-        Kind::Object(t)
-    } else if field.ty.value == "integer" {
-        Kind::Integer
-    } else {
-        Kind::Text
-    }
-}
-
 /// `&str` of a value `v` (a `&String`, `&Amount` or `&Enum`: each has `as_str`).
 fn as_str(v: &TokenStream) -> TokenStream {
     quote!(#v.as_str())
@@ -66,13 +50,10 @@ fn as_str(v: &TokenStream) -> TokenStream {
 /// The checks the interpreter's `value()` applies to a string `s` that can fail on a typed
 /// value (see [`Kind::Text`]): lengths and pattern. Each failing check returns `false` from the
 /// generated function.
-fn string_checks(
-    s: &TokenStream,
-    (min, max): (Option<u32>, Option<u32>),
-    pattern: Option<&str>,
-) -> TokenStream {
+fn string_checks(s: &TokenStream, len: Lengths, pattern: Option<&PatternPlan>) -> TokenStream {
     let fast = fast();
     let mut out = TokenStream::new();
+    let Lengths { min, max } = len;
     if let Some(max) = max {
         let max = max as usize;
         out.extend(quote!(if !#fast::max_chars(#s, #max) { return false; }));
@@ -88,16 +69,12 @@ fn string_checks(
     out
 }
 
-/// An expression: `s` matches pattern `p` (true when `p` does not compile, as the interpreter
-/// skips patterns it has not compiled; a checked spec compiles every pattern).
-fn pattern_match(s: &TokenStream, p: &str) -> TokenStream {
+/// An expression: `s` matches the pattern, in the form the plan classified it as.
+fn pattern_match(s: &TokenStream, p: &PatternPlan) -> TokenStream {
     let fast = fast();
-    let compiled = Pattern::compile(p);
-    if let Some(set) = compiled.as_ref().and_then(|c| c.finite_set()) {
-        return one_of(s, set.iter().map(String::as_str));
-    }
-    match compiled.and_then(|c| c.simple_class()) {
-        Some((class, min, max)) => {
+    match &p.class {
+        PatternClass::Set(set) => one_of(s, set.iter().map(String::as_str)),
+        &PatternClass::Bytes { class, min, max } => {
             let min = min as usize;
             let max = max.map_or(quote!(usize::MAX), |m| {
                 let m = m as usize;
@@ -114,51 +91,63 @@ fn pattern_match(s: &TokenStream, p: &str) -> TokenStream {
             });
             quote!(#fast::bytes_match::<#class>(#s, #min, #max, |b: u8| false #(| #tests)*))
         }
-        None => quote! {{
-            static PATTERN: ::std::sync::LazyLock<::std::option::Option<#fast::Pattern>> =
-                ::std::sync::LazyLock::new(|| #fast::Pattern::compile(#p));
-            PATTERN.as_ref().is_none_or(|p| p.is_match(#s))
-        }},
+        PatternClass::Regex => {
+            let source = p.source.as_str();
+            quote! {{
+                static PATTERN: ::std::sync::LazyLock<::std::option::Option<#fast::Pattern>> =
+                    ::std::sync::LazyLock::new(|| #fast::Pattern::compile(#source));
+                PATTERN.as_ref().is_none_or(|p| p.is_match(#s))
+            }}
+        }
     }
 }
 
 /// The names of the types that get a generated walk (reachable from a request type).
 pub fn request_type_names(spec: &Spec) -> BTreeSet<&str> {
     request_types(spec)
-        .iter()
+        .into_iter()
+        .filter_map(|t| spec.plan.types.get(t))
         .map(|t| t.name.as_str())
         .collect()
 }
 
-/// Types reachable from the endpoints' request types: the ones that get a walk.
-fn request_types(spec: &Spec) -> Vec<&TypeDef> {
-    let mut seen: BTreeSet<&str> = BTreeSet::new();
-    let mut stack: Vec<&TypeDef> = spec
-        .api
+/// The request type of each endpoint (plan type numbers, in endpoint order).
+fn endpoint_types(spec: &Spec) -> impl Iterator<Item = (&str, usize)> {
+    spec.api
         .endpoints
         .iter()
-        .filter_map(|e| spec.type_def(&e.request))
-        .collect();
-    let mut out = Vec::new();
+        .filter_map(|e| Some((e.api_name.as_str(), spec.plan.type_index(&e.request)?)))
+}
+
+/// Types reachable from the endpoints' request types: the ones that get a walk, by name.
+fn request_types(spec: &Spec) -> Vec<usize> {
+    let plan = &spec.plan;
+    let mut seen: BTreeSet<usize> = BTreeSet::new();
+    let mut stack: Vec<usize> = endpoint_types(spec).map(|(_, t)| t).collect();
     while let Some(t) = stack.pop() {
-        if !seen.insert(t.name.as_str()) {
+        if !seen.insert(t) {
             continue;
         }
-        out.push(t);
-        for f in &t.fields {
-            if let Kind::Object(inner) = kind(spec, f) {
+        for f in plan
+            .types
+            .get(t)
+            .map(|t| t.fields.as_slice())
+            .unwrap_or_default()
+        {
+            if let Kind::Object(inner) = f.kind {
                 stack.push(inner);
             }
         }
     }
-    out.sort_by(|a, b| a.name.value.cmp(&b.name.value));
+    let mut out: Vec<usize> = seen.into_iter().collect();
+    out.sort_by_key(|&t| plan.types.get(t).map(|t| t.name.as_str()));
     out
 }
 
 /// The body of a walk over the struct of type `strukt` with the rules of type `def` (the same
 /// type, except for element validation, which the interpreter walks with the payout type's
 /// rules). `None` when a field both types have differs in type: then no fast path.
-fn walk_body(spec: &Spec, def: &TypeDef, strukt: &TypeDef) -> Option<TokenStream> {
+fn walk_body(def: &TypePlan, strukt: &TypePlan) -> Option<TokenStream> {
     let walk = walk_fn();
     let mut out = TokenStream::new();
     for f in &def.fields {
@@ -170,117 +159,126 @@ fn walk_body(spec: &Spec, def: &TypeDef, strukt: &TypeDef) -> Option<TokenStream
         } else {
             quote!()
         };
-        let Some(sf) = strukt.fields.iter().find(|s| s.name.value == f.name.value) else {
+        let Some(sf) = strukt
+            .field_number(&f.name)
+            .and_then(|i| strukt.fields.get(i))
+        else {
             out.extend(absent);
             continue;
         };
-        if sf.ty.value != f.ty.value || sf.list != f.list {
+        if sf.kind != f.kind || sf.list != f.list {
             return None;
         }
-        let id = snake(&sf.name);
-        let k = kind(spec, f);
-        let bounds = (
-            f.min_len.as_ref().map(|n| n.value),
-            f.max_len.as_ref().map(|n| n.value),
-        );
-        let pattern = f.pattern.as_ref().map(|p| p.as_str());
-        let s = quote!(s);
-        let checks = string_checks(&s, bounds, pattern);
-        let code = match (k, sf.list, sf.required) {
-            (Kind::Integer, true, _) => quote!(),
-            (Kind::Integer, false, true) => quote!(),
-            (Kind::Integer, false, false) => {
-                quote!(if self.#id.is_none() { #absent })
-            }
-            (Kind::Object(_), true, _) => {
-                quote!(for item in &self.#id { if !item.#walk(payout) { return false; } })
-            }
-            (Kind::Object(_), false, true) => {
-                quote!(if !self.#id.#walk(payout) { return false; })
-            }
-            (Kind::Object(_), false, false) => quote! {
-                match &self.#id {
-                    ::std::option::Option::Some(v) => if !v.#walk(payout) { return false; },
-                    ::std::option::Option::None => { #absent }
-                }
-            },
-            // List items are checked as they are: an empty string item is not "absent".
-            (_, true, _) => {
-                let item = as_str(&quote!(item));
-                quote!(for item in &self.#id { let s: &str = #item; #checks })
-            }
-            (_, false, true) => {
-                let v = as_str(&quote!(self.#id));
-                quote! {{
-                    let s: &str = #v;
-                    if s.is_empty() { #absent } else { #checks }
-                }}
-            }
-            (_, false, false) => {
-                let v = as_str(&quote!(v));
-                quote! {
-                    match self.#id.as_ref().map(|v| #v) {
-                        ::std::option::Option::Some(s) if !s.is_empty() => { #checks }
-                        _ => { #absent }
-                    }
-                }
-            }
-        };
-        out.extend(code);
+        out.extend(field_walk(f, sf, &absent, &walk));
     }
     Some(out)
 }
 
-/// What a dotted path reads in a struct, as the interpreter's `lookup` would.
-enum PathVal {
-    /// Never there (a segment the type does not have, or one under a list or a scalar).
-    Absent,
-    /// A string: an `Option<&str>`, `None` when absent or empty.
-    Str(TokenStream),
-    /// An object: an `Option<&T>`.
-    Obj(TokenStream),
-    /// A list or an integer: a `bool`, whether it is there.
-    Other(TokenStream),
+/// The walk of one field `f` (read from the struct's field `sf` of the same type).
+fn field_walk(
+    f: &FieldPlan,
+    sf: &FieldPlan,
+    absent: &TokenStream,
+    walk: &proc_macro2::Ident,
+) -> TokenStream {
+    let id = snake(&sf.name);
+    let s = quote!(s);
+    let checks = string_checks(&s, f.len, f.pattern.as_ref());
+    match (f.kind, sf.list, sf.required) {
+        (Kind::Integer, true, _) | (Kind::Integer, false, true) => quote!(),
+        (Kind::Integer, false, false) => {
+            quote!(if self.#id.is_none() { #absent })
+        }
+        (Kind::Object(_), true, _) => {
+            quote!(for item in &self.#id { if !item.#walk(payout) { return false; } })
+        }
+        (Kind::Object(_), false, true) => {
+            quote!(if !self.#id.#walk(payout) { return false; })
+        }
+        (Kind::Object(_), false, false) => quote! {
+            match &self.#id {
+                ::std::option::Option::Some(v) => if !v.#walk(payout) { return false; },
+                ::std::option::Option::None => { #absent }
+            }
+        },
+        // Strings, amounts and enums, read as a `&str`. Typed enums always hold a value the
+        // interpreter accepts (strict ones a documented value; lenient ones are not checked),
+        // and a typed amount (`payermax::Amount`) is a decimal string by construction, so only
+        // lengths and patterns remain to check. List items are checked as they are: an empty
+        // string item is not "absent".
+        (_, true, _) => {
+            let item = as_str(&quote!(item));
+            quote!(for item in &self.#id { let s: &str = #item; #checks })
+        }
+        (_, false, true) => {
+            let v = as_str(&quote!(self.#id));
+            quote! {{
+                let s: &str = #v;
+                if s.is_empty() { #absent } else { #checks }
+            }}
+        }
+        (_, false, false) => {
+            let v = as_str(&quote!(v));
+            quote! {
+                match self.#id.as_ref().map(|v| #v) {
+                    ::std::option::Option::Some(s) if !s.is_empty() => { #checks }
+                    _ => { #absent }
+                }
+            }
+        }
+    }
 }
 
-fn path_val(spec: &Spec, root: &TypeDef, path: &str) -> PathVal {
-    let segs: Vec<&str> = path.split('.').collect();
-    let Some((last, parents)) = segs.split_last() else {
-        return PathVal::Absent;
+/// What rule path number `index` reads in the struct of request type `root`, as the
+/// interpreter's reading of the path would: a `fast::Field`.
+fn field_read(plan: &Plan, root: usize, index: usize) -> TokenStream {
+    let fast = fast();
+    let absent = quote!(#fast::Field::Absent);
+    let Some(resolved) = plan.path(index).and_then(|p| p.from_root(root)) else {
+        return absent;
+    };
+    if resolved.target == Target::Absent {
+        return absent;
+    }
+    let field = |step: &payermax_spec::plan::Step| {
+        plan.types
+            .get(step.ty)
+            .and_then(|t| t.fields.get(step.field))
+    };
+    let Some((last, parents)) = resolved.chain.split_last() else {
+        return absent;
     };
     let mut cur = quote!(::std::option::Option::Some(self));
-    let mut ty = root;
-    for seg in parents {
-        let Some(f) = ty.fields.iter().find(|f| f.name.value == *seg) else {
-            return PathVal::Absent;
+    for step in parents {
+        let Some(f) = field(step) else {
+            return absent;
         };
-        let Kind::Object(inner) = kind(spec, f) else {
-            return PathVal::Absent;
-        };
-        if f.list {
-            return PathVal::Absent;
-        }
         let id = snake(&f.name);
         cur = if f.required {
             quote!(#cur.map(|x| &x.#id))
         } else {
             quote!(#cur.and_then(|x| x.#id.as_ref()))
         };
-        ty = inner;
     }
-    let Some(f) = ty.fields.iter().find(|f| f.name.value == *last) else {
-        return PathVal::Absent;
+    let Some(f) = field(last) else {
+        return absent;
     };
     let id = snake(&f.name);
-    if f.list {
-        return PathVal::Other(quote!(#cur.is_some()));
-    }
-    match kind(spec, f) {
-        Kind::Object(_) if f.required => PathVal::Obj(quote!(#cur.map(|x| &x.#id))),
-        Kind::Object(_) => PathVal::Obj(quote!(#cur.and_then(|x| x.#id.as_ref()))),
-        Kind::Integer if f.required => PathVal::Other(quote!(#cur.is_some())),
-        Kind::Integer => PathVal::Other(quote!(#cur.is_some_and(|x| x.#id.is_some()))),
-        _ => {
+    let present = |there: TokenStream| quote!(#fast::Field::present(#there));
+    match resolved.target {
+        Target::Object => {
+            let obj = if f.required {
+                quote!(#cur.map(|x| &x.#id))
+            } else {
+                quote!(#cur.and_then(|x| x.#id.as_ref()))
+            };
+            present(
+                quote!(#obj.is_some_and(|o| ::payermax::__private::spec::doc::Doc::any_present(o))),
+            )
+        }
+        Target::Other if f.list || f.required => present(quote!(#cur.is_some())),
+        Target::Other => present(quote!(#cur.is_some_and(|x| x.#id.is_some()))),
+        Target::Str => {
             let read = if f.required {
                 let v = as_str(&quote!(x.#id));
                 quote!(#cur.map(|x| #v))
@@ -288,70 +286,39 @@ fn path_val(spec: &Spec, root: &TypeDef, path: &str) -> PathVal {
                 let v = as_str(&quote!(v));
                 quote!(#cur.and_then(|x| x.#id.as_ref().map(|v| #v)))
             };
-            PathVal::Str(quote!(#read.filter(|s| !s.is_empty())))
+            quote!(match #read.filter(|s| !s.is_empty()) {
+                ::std::option::Option::Some(s) => #fast::Field::Str(s),
+                ::std::option::Option::None => #fast::Field::Absent,
+            })
         }
+        Target::Absent => absent,
     }
 }
 
-/// The fields that select a method and its amount rules, as the interpreter's `Keys::read`.
-const KEYS: [&str; 7] = [
-    "country",
-    "clearingRail",
-    "payeeInfo.paymentMethodType",
-    "payeeInfo.targetOrg",
-    "payeeInfo.payeeType",
-    "trade.amount",
-    "trade.currency",
-];
+/// `req.__payermax_field(i)`: rule path number `i` of a request.
+fn read(index: usize) -> TokenStream {
+    quote!(req.__payermax_field(#index))
+}
 
-/// Every path the method rules read (the keys, then each rule's field), numbered: the generated
-/// `__PayermaxRuleFields` trait reads field number `i` of a request.
-struct Paths(Vec<String>);
-
-impl Paths {
-    fn new(spec: &Spec) -> Paths {
-        let mut paths: Vec<String> = KEYS.iter().map(|k| (*k).to_owned()).collect();
-        let rules = spec.countries.iter().chain(&spec.rails);
-        for rule in rules.flat_map(|m| &m.def.methods).flat_map(|m| &m.rules) {
-            if !paths.contains(&rule.field.value) {
-                paths.push(rule.field.value.clone());
-            }
-        }
-        Paths(paths)
-    }
-
-    /// `req.__payermax_field(i)` for `path`.
-    fn read(&self, path: &str) -> TokenStream {
-        let i = self.0.iter().position(|p| p == path).unwrap_or(usize::MAX);
-        quote!(req.__payermax_field(#i))
-    }
-
-    /// `impl __PayermaxRuleFields for #root`: each path as a `fast::Field`.
-    fn impl_for(&self, spec: &Spec, root: &TypeDef) -> TokenStream {
-        let fast = fast();
-        let name = camel(&root.name);
-        let arms = self.0.iter().enumerate().map(|(i, path)| {
-            let read = match path_val(spec, root, path) {
-                PathVal::Absent => quote!(#fast::Field::Absent),
-                PathVal::Str(e) => quote!(match #e {
-                    ::std::option::Option::Some(s) => #fast::Field::Str(s),
-                    ::std::option::Option::None => #fast::Field::Absent,
-                }),
-                PathVal::Obj(e) => quote!(#fast::Field::present(
-                    #e.is_some_and(|o| ::payermax::__private::spec::doc::Doc::any_present(o))
-                )),
-                PathVal::Other(e) => quote!(#fast::Field::present(#e)),
-            };
-            quote!(#i => #read,)
-        });
-        quote! {
-            #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
-            impl __PayermaxRuleFields for #name {
-                // Always inlined: every call has a constant index, so the `match` folds away.
-                #[inline(always)]
-                fn __payermax_field(&self, index: usize) -> #fast::Field<'_> {
-                    match index { #(#arms)* _ => #fast::Field::Absent }
-                }
+/// `impl __PayermaxRuleFields for` the struct of request type `root`: each rule path of the
+/// plan as a `fast::Field`.
+fn impl_for(plan: &Plan, root: usize) -> TokenStream {
+    let fast = fast();
+    let Some(t) = plan.types.get(root) else {
+        return TokenStream::new();
+    };
+    let name = camel(&t.name);
+    let arms = (0..plan.paths.len()).map(|i| {
+        let read = field_read(plan, root, i);
+        quote!(#i => #read,)
+    });
+    quote! {
+        #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
+        impl __PayermaxRuleFields for #name {
+            // Always inlined: every call has a constant index, so the `match` folds away.
+            #[inline(always)]
+            fn __payermax_field(&self, index: usize) -> #fast::Field<'_> {
+                match index { #(#arms)* _ => #fast::Field::Absent }
             }
         }
     }
@@ -389,20 +356,18 @@ fn one_of<'a>(s: &TokenStream, values: impl IntoIterator<Item = &'a str>) -> Tok
 }
 
 /// The checks of one method: target org, payee type, amount, field rules.
-fn method_checks(paths: &Paths, market: &Market, method: &MethodDef) -> TokenStream {
+fn method_checks(market: &MarketPlan, method: &MethodPlan) -> TokenStream {
     let mut out = TokenStream::new();
-    if let Some(org) = &method.target_org {
-        let missing = if org.required == Some(true) {
+    if let Some(org) = &method.org {
+        let missing = if org.required {
             quote!(if payout {
                 return false;
             })
         } else {
             quote!()
         };
-        // As the interpreter: an organisation no method of this type lists is refused when
-        // every method of the type has a complete list.
-        let known = if org.complete && market.org_lists_complete(&method.method_type) {
-            let ok = one_of(&quote!(o), org.values.iter().map(|v| v.as_str()));
+        let known = if org.refuse_unlisted {
+            let ok = one_of(&quote!(o), org.values.iter().map(String::as_str));
             quote!(if !#ok { return false; })
         } else {
             quote!()
@@ -417,63 +382,57 @@ fn method_checks(paths: &Paths, market: &Market, method: &MethodDef) -> TokenStr
     if let Some(types) = &method.payee_types {
         let ok = one_of(
             &quote!(payee_type.unwrap_or("PERSONAL")),
-            types.iter().map(|t| t.as_str()),
+            types.iter().map(String::as_str),
         );
         out.extend(quote!(if !#ok { return false; }));
     }
     out.extend(amount_checks(market, method));
     for rule in &method.rules {
-        out.extend(rule_checks(paths, rule));
+        out.extend(rule_checks(rule));
     }
     quote! {{ #out true }}
 }
 
 /// Precision and limits of `trade.amount`, as the interpreter's `amount_rules`.
-fn amount_checks(market: &Market, method: &MethodDef) -> TokenStream {
+fn amount_checks(market: &MarketPlan, method: &MethodPlan) -> TokenStream {
     let fast = fast();
-    let mut seen = BTreeSet::new();
     let precisions: Vec<(&str, TokenStream)> = market
-        .def
-        .currencies
+        .decimals
         .iter()
-        .filter(|c| seen.insert(c.code.as_str()))
-        .map(|c| {
-            let (code, places) = (c.code.as_str(), c.decimals.value as usize);
+        .map(|(code, places)| {
+            let places = *places as usize;
             (
-                code,
+                code.as_str(),
                 quote!({ if amount.scale() > #places { return false; } }),
             )
         })
         .collect();
-    let bound = |limits: &payermax_spec::model::AmountLimits| {
+    let bound = |limits: &Limits| {
         let mut out = TokenStream::new();
-        let valid = |b: &&payermax_spec::sp::Sp<String>| payermax_spec::validate::is_decimal(b);
-        let digits = |b: &str| {
-            let (int, frac) = payermax_spec::fast::normalized_digits(b);
+        let digits = |(int, frac): &(String, String)| {
             (
                 proc_macro2::Literal::byte_string(int.as_bytes()),
                 proc_macro2::Literal::byte_string(frac.as_bytes()),
             )
         };
-        if let Some(min) = limits.min.as_ref().filter(valid) {
-            let (int, frac) = digits(min);
+        if let Some(min) = &limits.min {
+            let (int, frac) = digits(&min.digits);
             out.extend(quote! {
                 if amount.cmp_digits(#int, #frac) == ::std::cmp::Ordering::Less { return false; }
             });
         }
-        if let Some(max) = limits.max.as_ref().filter(valid) {
-            let (int, frac) = digits(max);
+        if let Some(max) = &limits.max {
+            let (int, frac) = digits(&max.digits);
             out.extend(quote! {
                 if amount.cmp_digits(#int, #frac) == ::std::cmp::Ordering::Greater { return false; }
             });
         }
         out
     };
-    let own = method.amount.as_ref().map(bound).unwrap_or_default();
+    let own = bound(&method.limits);
     let orgs: Vec<TokenStream> = method
-        .target_org
+        .org_limits
         .iter()
-        .flat_map(|t| &t.limits)
         .map(|(org, limits)| {
             let checks = bound(limits);
             quote!(::std::option::Option::Some(#org) => { #checks })
@@ -499,8 +458,8 @@ fn amount_checks(market: &Market, method: &MethodDef) -> TokenStream {
 }
 
 /// One field rule of a method.
-fn rule_checks(paths: &Paths, rule: &RuleDef) -> TokenStream {
-    let missing = if rule.required == Some(true) {
+fn rule_checks(rule: &RulePlan) -> TokenStream {
+    let missing = if rule.required {
         quote!(if payout {
             return false;
         })
@@ -508,22 +467,14 @@ fn rule_checks(paths: &Paths, rule: &RuleDef) -> TokenStream {
         quote!()
     };
     let fast = fast();
-    let read = paths.read(&rule.field);
+    let read = read(rule.path);
     let s = quote!(s);
-    let bounds = (
-        rule.min_len.as_ref().map(|n| n.value),
-        rule.max_len.as_ref().map(|n| n.value),
-    );
-    let mut checks = string_checks(&s, bounds, rule.pattern.as_ref().map(|p| p.as_str()));
+    let mut checks = string_checks(&s, rule.len, rule.pattern.as_ref());
     if let Some(values) = &rule.one_of {
-        let ok = one_of(&s, values.iter().map(|v| v.as_str()));
+        let ok = one_of(&s, values.iter().map(String::as_str));
         checks.extend(quote!(if !#ok { return false; }));
     }
-    if let Some(check) = rule
-        .check
-        .as_ref()
-        .and_then(|c| payermax_spec::checks::NamedCheck::from_name(c))
-    {
+    if let Some(check) = rule.check {
         let variant = format_ident!("{check:?}");
         checks.extend(quote!(if #fast::NamedCheck::#variant.check(s).is_err() { return false; }));
     }
@@ -537,61 +488,30 @@ fn rule_checks(paths: &Paths, rule: &RuleDef) -> TokenStream {
     }
 }
 
-/// A market's block: picks the method as the interpreter's `select_by` does, then checks it.
-/// `unknown_type` is what a method type the market does not describe gets: a rail refuses it,
-/// a country leaves a type the API declares to the API-wide rules.
-fn market_block(paths: &Paths, market: &Market, unknown_type: &TokenStream) -> TokenStream {
-    let methods = &market.def.methods;
-    let mut types: Vec<&str> = Vec::new();
-    for m in methods {
-        if !types.contains(&m.method_type.as_str()) {
-            types.push(m.method_type.as_str());
-        }
-    }
-    let arms: Vec<(&str, TokenStream)> = types
+/// A market's block: picks the method by the plan's selection table, then checks it.
+/// `unknown_type` is what a method type the market does not list gets.
+fn market_block(market: &MarketPlan, unknown_type: &TokenStream) -> TokenStream {
+    let arms: Vec<(&str, TokenStream)> = market
+        .by_type
         .iter()
-        .map(|t| {
-            let candidates: Vec<usize> = methods
+        .map(|choice| {
+            let first = choice.first;
+            let by_org: Vec<TokenStream> = choice
+                .by_org
                 .iter()
-                .enumerate()
-                .filter(|(_, m)| m.method_type.value == *t)
-                .map(|(i, _)| i)
-                .collect();
-            let first = candidates.first().copied().unwrap_or_default();
-            // Each organisation goes to the first candidate that lists it.
-            let mut seen = BTreeSet::new();
-            let by_org: Vec<TokenStream> = candidates
-                .iter()
-                .filter(|&&i| i != first)
-                .flat_map(|&i| {
-                    methods
-                        .get(i)
-                        .and_then(|m| m.target_org.as_ref())
-                        .map(|t| t.values.iter().map(move |v| (i, v.as_str())))
-                        .into_iter()
-                        .flatten()
-                })
-                .filter(|(_, org)| {
-                    // Organisations the first candidate lists stay with it.
-                    let first_lists = methods
-                        .get(first)
-                        .and_then(|m| m.target_org.as_ref())
-                        .is_some_and(|t| t.values.iter().any(|v| v.value == *org));
-                    !first_lists && seen.insert(*org)
-                })
-                .map(|(i, org)| quote!(::std::option::Option::Some(#org) => #i,))
+                .map(|(org, i)| quote!(::std::option::Option::Some(#org) => #i,))
                 .collect();
             let body = if by_org.is_empty() {
                 quote!(#first)
             } else {
                 quote!(match target_org { #(#by_org)* _ => #first })
             };
-            (*t, body)
+            (choice.method_type.as_str(), body)
         })
         .collect();
     let index = dispatch(&quote!(method_type), &arms, unknown_type);
-    let blocks = methods.iter().enumerate().map(|(i, m)| {
-        let checks = method_checks(paths, market, m);
+    let blocks = market.methods.iter().enumerate().map(|(i, m)| {
+        let checks = method_checks(market, m);
         quote!(#i => #checks,)
     });
     quote! {{
@@ -601,38 +521,35 @@ fn market_block(paths: &Paths, market: &Market, unknown_type: &TokenStream) -> T
 }
 
 /// The country/rail method rules, as the interpreter's `select_by` + `method_rules`.
-fn method_body(spec: &Spec, paths: &Paths) -> TokenStream {
-    let k = |p: &str| {
-        let read = paths.read(p);
+fn method_body(plan: &Plan) -> TokenStream {
+    let k = |i: usize| {
+        let read = read(i);
         quote!(#read.text())
     };
-    let (country, rail, method_type) = (
-        k("country"),
-        k("clearingRail"),
-        k("payeeInfo.paymentMethodType"),
+    // The plan numbers the selecting keys first (`plan::KEYS`).
+    let (country, rail, method_type) = (k(0), k(1), k(2));
+    let (target_org, payee_type, amount, currency) = (k(3), k(4), k(5), k(6));
+    let declared = one_of(
+        &quote!(method_type),
+        plan.method_types.iter().map(String::as_str),
     );
-    let (target_org, payee_type, amount, currency) = (
-        k("payeeInfo.targetOrg"),
-        k("payeeInfo.payeeType"),
-        k("trade.amount"),
-        k("trade.currency"),
-    );
-    let rails = spec.rails.iter().map(|r| {
-        let name = r.key();
-        let reach = r.def.countries.as_ref().map(|list| {
-            let ok = one_of(&quote!(country), list.iter().map(|c| c.as_str()));
+    let unknown = |market: &MarketPlan| match market.unlisted {
+        Unlisted::Refused => quote!(return false),
+        Unlisted::DeclaredPass => quote!(return #declared),
+    };
+    let rails = plan.rails.iter().map(|r| {
+        let name = r.key.as_str();
+        let reach = r.reach.as_ref().map(|list| {
+            let ok = one_of(&quote!(country), list.iter().map(String::as_str));
             quote!(if !#ok { return false; })
         });
-        let block = market_block(paths, r, &quote!(return false));
+        let block = market_block(r, &unknown(r));
         quote!(::std::option::Option::Some(#name) => { #reach return #block; })
     });
-    // A country leaves a declared method type it does not list to the API-wide rules.
-    let declared = one_of(&quote!(method_type), spec.method_types());
-    let unknown_type = quote!(return #declared);
-    let countries: Vec<(&str, TokenStream)> = spec
+    let countries: Vec<(&str, TokenStream)> = plan
         .countries
         .iter()
-        .map(|c| (c.key(), market_block(paths, c, &unknown_type)))
+        .map(|c| (c.key.as_str(), market_block(c, &unknown(c))))
         .collect();
     let countries = dispatch(&quote!(country), &countries, &quote!(true));
     quote! {
@@ -653,11 +570,15 @@ fn method_body(spec: &Spec, paths: &Paths) -> TokenStream {
 
 /// The walks of every request type, and `__payermax_fast_valid()` on each endpoint's request.
 pub fn fast_checks(spec: &Spec) -> TokenStream {
+    let plan = &spec.plan;
     let walk = walk_fn();
     let mut out = TokenStream::new();
-    for t in request_types(spec) {
+    for t in request_types(spec)
+        .into_iter()
+        .filter_map(|t| plan.types.get(t))
+    {
         let name = camel(&t.name);
-        let body = walk_body(spec, t, t).unwrap_or_else(|| quote!(return false;));
+        let body = walk_body(t, t).unwrap_or_else(|| quote!(return false;));
         out.extend(quote! {
             impl #name {
                 #[allow(dead_code, unused_variables, clippy::all, clippy::pedantic, clippy::nursery)]
@@ -667,8 +588,7 @@ pub fn fast_checks(spec: &Spec) -> TokenStream {
         });
     }
     let fast = fast();
-    let paths = Paths::new(spec);
-    let rules = method_body(spec, &paths);
+    let rules = method_body(plan);
     out.extend(quote! {
         /// The fields the method rules read, by number (generated; see `__payermax_method_ok`).
         #[doc(hidden)]
@@ -683,15 +603,15 @@ pub fn fast_checks(spec: &Spec) -> TokenStream {
             #rules
         }
     });
-    let payout_type = spec.payout_request_type();
-    for ep in &spec.api.endpoints {
-        let Some(t) = spec.type_def(&ep.request) else {
+    let payout_type = plan.payout.and_then(|p| plan.types.get(p));
+    for (api_name, t) in endpoint_types(spec) {
+        let Some(def) = plan.types.get(t) else {
             continue;
         };
-        let name = camel(&t.name);
-        let body = match ep.api_name.as_str() {
+        let name = camel(&def.name);
+        let body = match api_name {
             PAYOUT_API => {
-                out.extend(paths.impl_for(spec, t));
+                out.extend(impl_for(plan, t));
                 quote! {
                     if !self.#walk(true) { return false; }
                     __payermax_method_ok(self, true)
@@ -699,12 +619,12 @@ pub fn fast_checks(spec: &Spec) -> TokenStream {
             }
             FIELD_VALIDATION_API => {
                 let walk_code = match payout_type {
-                    Some(p) => walk_body(spec, p, t),
+                    Some(p) => walk_body(p, def),
                     None => Some(quote!()),
                 };
                 match walk_code {
                     Some(walk_code) => {
-                        out.extend(paths.impl_for(spec, t));
+                        out.extend(impl_for(plan, t));
                         quote! {
                             let payout = false;
                             #walk_code

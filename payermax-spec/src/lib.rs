@@ -41,6 +41,7 @@ pub mod load;
 pub mod model;
 pub mod names;
 pub mod pattern;
+pub mod plan;
 mod semantic;
 pub mod sp;
 pub mod validate;
@@ -54,7 +55,6 @@ pub use semantic::{
 pub use validate::{FieldReport, Violation};
 
 use model::{ApiFile, EndpointDef, EnumDef, ErrorCodeDef, MarketFile, TypeDef};
-use std::collections::HashMap;
 use std::path::PathBuf;
 
 /// A loaded and checked spec.
@@ -70,10 +70,9 @@ pub struct Spec {
     pub rails: Vec<Market>,
     /// Every file read from disk (the built-in spec reads none), for rebuild tracking.
     pub disk_files: Vec<PathBuf>,
-    /// Every pattern in the spec, compiled once.
-    pub(crate) patterns: HashMap<String, pattern::Pattern>,
-    /// The interpreter's name lookups, done once.
-    pub(crate) plan: validate::Plan,
+    /// The spec lowered once: every rule both executors (the interpreter and the generated
+    /// fast path) apply.
+    pub plan: plan::Plan,
 }
 
 /// A country or rail, with the file it came from.

@@ -8,7 +8,6 @@ use crate::diag::{Diagnostic, closest};
 use crate::model::{AmountLimits, ApiFile, FieldDef, MarketFile, RuleDef, TypeDef};
 use crate::pattern::Pattern;
 use crate::sp::{Pos, Sp};
-use crate::validate::Plan;
 use crate::{Market, Spec};
 use regex::Regex;
 use rust_decimal::Decimal;
@@ -114,13 +113,12 @@ pub(crate) fn check(
         check_market(&mut cx, &api, m, true, &mut seen_rails);
     }
     Spec {
-        plan: Plan::new(&api, &cx.patterns),
+        plan: crate::plan::lower::lower(&api, &countries, &rails, &cx.patterns),
         api,
         api_file,
         countries,
         rails,
         disk_files,
-        patterns: cx.patterns,
     }
 }
 

@@ -1,0 +1,386 @@
+//! Lowering a checked model into the [`Plan`]. Runs once, in the semantic checker, after every
+//! check: what cannot resolve here was reported there with its `file:line:column`, and lowers
+//! to the tolerant reading (a rule path that does not resolve reads nothing).
+
+use super::{
+    Bound, EnumPlan, FieldPlan, KEYS, Kind, Lengths, Limits, MarketPlan, MethodPlan, NameTable,
+    OrgPlan, PatternClass, PatternPlan, Plan, Resolved, RulePath, RulePlan, Step, Target,
+    TypeChoice, TypePlan, Unlisted, fnv,
+};
+use crate::checks::NamedCheck;
+use crate::model::{AmountLimits, ApiFile, FieldDef, MethodDef, RuleDef};
+use crate::pattern::Pattern;
+use crate::sp::Sp;
+use crate::{FIELD_VALIDATION_API, METHOD_TYPE_ENUM, Market, PAYOUT_API};
+use rust_decimal::Decimal;
+use std::collections::HashMap;
+use std::str::FromStr;
+
+/// Lowers the API, the countries and the rails; `patterns` are the spec's compiled patterns.
+pub(crate) fn lower(
+    api: &ApiFile,
+    countries: &[Market],
+    rails: &[Market],
+    patterns: &HashMap<String, Pattern>,
+) -> Plan {
+    let pattern = |p: &Option<Sp<String>>| {
+        let source = p.as_ref()?;
+        let compiled = patterns.get(source.as_str())?.clone();
+        Some(pattern_plan(&source.value, compiled))
+    };
+    let types: Vec<TypePlan> = api
+        .types
+        .iter()
+        .map(|t| {
+            let fields: Vec<FieldPlan> = t
+                .fields
+                .iter()
+                .map(|f| FieldPlan {
+                    name: f.name.value.clone(),
+                    kind: kind(api, f),
+                    list: f.list,
+                    required: f.required,
+                    len: lengths(f.min_len.as_ref(), f.max_len.as_ref()),
+                    pattern: pattern(&f.pattern),
+                })
+                .collect();
+            TypePlan {
+                name: t.name.value.clone(),
+                names: NameTable::new(&fields),
+                fields,
+            }
+        })
+        .collect();
+    let payout = api
+        .endpoints
+        .iter()
+        .find(|e| e.api_name.value == PAYOUT_API)
+        .and_then(|e| {
+            api.types
+                .iter()
+                .position(|t| t.name.value == e.request.value)
+        });
+    let mut texts: Vec<String> = KEYS.iter().map(|k| (*k).to_owned()).collect();
+    for rule in countries
+        .iter()
+        .chain(rails)
+        .flat_map(|m| &m.def.methods)
+        .flat_map(|m| &m.rules)
+    {
+        if !texts.contains(&rule.field.value) {
+            texts.push(rule.field.value.clone());
+        }
+    }
+    let field_validation = api
+        .endpoints
+        .iter()
+        .find(|e| e.api_name.value == FIELD_VALIDATION_API)
+        .and_then(|e| {
+            api.types
+                .iter()
+                .position(|t| t.name.value == e.request.value)
+        });
+    let rule_roots: Vec<usize> = payout.into_iter().chain(field_validation).collect();
+    let paths: Vec<RulePath> = texts
+        .into_iter()
+        .map(|text| {
+            let segments: Vec<String> = text.split('.').map(str::to_owned).collect();
+            RulePath {
+                resolved: rule_roots
+                    .iter()
+                    .map(|&root| resolve(&types, root, &segments))
+                    .collect(),
+                segments,
+                text,
+            }
+        })
+        .collect();
+    let markets = |list: &[Market], rail: bool| -> Vec<MarketPlan> {
+        list.iter()
+            .map(|m| market(m, rail, &paths, &pattern))
+            .collect()
+    };
+    Plan {
+        fingerprint: fingerprint(api),
+        enums: api
+            .enums
+            .iter()
+            .map(|e| EnumPlan {
+                name: e.name.value.clone(),
+                values: e.values.iter().map(|v| v.value.value.clone()).collect(),
+                lenient: e.direction.received(),
+            })
+            .collect(),
+        method_types: crate::enum_values(api, METHOD_TYPE_ENUM)
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
+        countries: markets(countries, false),
+        rails: markets(rails, true),
+        types,
+        payout,
+        rule_roots,
+        paths,
+    }
+}
+
+fn kind(api: &ApiFile, field: &FieldDef) -> Kind {
+    let ty = field.ty.as_str();
+    if let Some(i) = api.types.iter().position(|t| t.name.value == ty) {
+        Kind::Object(i)
+    } else if ty == "integer" {
+        Kind::Integer
+    } else if ty == "amount" {
+        Kind::Amount
+    } else if let Some(i) = api.enums.iter().position(|e| e.name.value == ty) {
+        Kind::Enum(i)
+    } else {
+        Kind::Text
+    }
+}
+
+fn lengths(min: Option<&Sp<u32>>, max: Option<&Sp<u32>>) -> Lengths {
+    Lengths {
+        min: min.map(|n| n.value),
+        max: max.map(|n| n.value),
+    }
+}
+
+fn pattern_plan(source: &str, compiled: Pattern) -> PatternPlan {
+    let class = if let Some(set) = compiled.finite_set() {
+        PatternClass::Set(set)
+    } else if let Some((class, min, max)) = compiled.simple_class() {
+        PatternClass::Bytes { class, min, max }
+    } else {
+        PatternClass::Regex
+    };
+    PatternPlan {
+        source: source.to_owned(),
+        class,
+        compiled,
+    }
+}
+
+/// `segments` from request type `root`, field by field.
+fn resolve(types: &[TypePlan], root: usize, segments: &[String]) -> Resolved {
+    let mut chain = Vec::new();
+    let mut target = Target::Absent;
+    let mut ty = root;
+    for (n, seg) in segments.iter().enumerate() {
+        let Some(field) = types.get(ty).and_then(|t| t.field_number(seg)) else {
+            target = Target::Absent;
+            break;
+        };
+        chain.push(Step { ty, field });
+        let Some(def) = types.get(ty).and_then(|t| t.fields.get(field)) else {
+            break;
+        };
+        let last = n + 1 == segments.len();
+        match (def.kind, def.list, last) {
+            (_, true, true) | (Kind::Integer, false, true) => target = Target::Other,
+            (Kind::Object(_), false, true) => target = Target::Object,
+            (_, false, true) => target = Target::Str,
+            (Kind::Object(inner), false, false) => ty = inner,
+            // A segment under a list or a scalar.
+            (_, _, false) => {
+                target = Target::Absent;
+                break;
+            }
+        }
+    }
+    Resolved {
+        root,
+        chain,
+        target,
+    }
+}
+
+fn market(
+    m: &Market,
+    rail: bool,
+    paths: &[RulePath],
+    pattern: &dyn Fn(&Option<Sp<String>>) -> Option<PatternPlan>,
+) -> MarketPlan {
+    let key = m.key().to_owned();
+    let methods = &m.def.methods;
+    let mut by_type: Vec<TypeChoice> = Vec::new();
+    for (i, method) in methods.iter().enumerate() {
+        let t = method.method_type.as_str();
+        if by_type.iter().any(|c| c.method_type == t) {
+            continue;
+        }
+        let lists = |j: usize, org: &str| {
+            methods
+                .get(j)
+                .and_then(|m| m.target_org.as_ref())
+                .is_some_and(|o| o.values.iter().any(|v| v.value == org))
+        };
+        let mut by_org: Vec<(String, usize)> = Vec::new();
+        for (j, other) in methods.iter().enumerate().skip(i + 1) {
+            if other.method_type.value != t {
+                continue;
+            }
+            for org in other.target_org.iter().flat_map(|o| &o.values) {
+                if !lists(i, org) && !by_org.iter().any(|(o, _)| o == org.as_str()) {
+                    by_org.push((org.value.clone(), j));
+                }
+            }
+        }
+        by_type.push(TypeChoice {
+            method_type: t.to_owned(),
+            first: i,
+            by_org,
+        });
+    }
+    MarketPlan {
+        file: m.file.clone(),
+        rail,
+        reach: m
+            .def
+            .countries
+            .as_ref()
+            .map(|list| list.iter().map(|c| c.value.clone()).collect()),
+        decimals: {
+            // A currency given twice counts once, as first given.
+            let mut decimals: Vec<(String, u8)> = Vec::new();
+            for c in &m.def.currencies {
+                if !decimals.iter().any(|(code, _)| *code == c.code.value) {
+                    decimals.push((c.code.value.clone(), c.decimals.value));
+                }
+            }
+            decimals
+        },
+        methods: methods
+            .iter()
+            .map(|method| method_plan(m, &key, method, paths, pattern))
+            .collect(),
+        by_type,
+        unlisted: if rail {
+            Unlisted::Refused
+        } else {
+            Unlisted::DeclaredPass
+        },
+        key,
+    }
+}
+
+fn method_plan(
+    m: &Market,
+    key: &str,
+    method: &MethodDef,
+    paths: &[RulePath],
+    pattern: &dyn Fn(&Option<Sp<String>>) -> Option<PatternPlan>,
+) -> MethodPlan {
+    let t = method.method_type.as_str();
+    let org = method.target_org.as_ref().map(|o| {
+        let mut allowed: Vec<String> = Vec::new();
+        let same_type = m.def.methods.iter().filter(|x| x.method_type.value == t);
+        for v in same_type
+            .filter_map(|x| x.target_org.as_ref())
+            .flat_map(|x| &x.values)
+        {
+            if !allowed.contains(&v.value) {
+                allowed.push(v.value.clone());
+            }
+        }
+        OrgPlan {
+            required: o.required == Some(true),
+            values: o.values.iter().map(|v| v.value.clone()).collect(),
+            refuse_unlisted: o.complete && m.org_lists_complete(t),
+            allowed,
+        }
+    });
+    MethodPlan {
+        id: method.id.value.clone(),
+        method_type: t.to_owned(),
+        currency: method.currency.value.clone(),
+        what: format!("{key} {t} ({})", method.id.value),
+        org,
+        payee_types: method
+            .payee_types
+            .as_ref()
+            .map(|list| list.iter().map(|p| p.value.clone()).collect()),
+        limits: method.amount.as_ref().map(limits).unwrap_or_default(),
+        org_limits: method
+            .target_org
+            .iter()
+            .flat_map(|o| &o.limits)
+            .map(|(org, l)| (org.clone(), limits(l)))
+            .collect(),
+        rules: method
+            .rules
+            .iter()
+            .map(|r| rule_plan(r, paths, pattern))
+            .collect(),
+    }
+}
+
+fn limits(l: &AmountLimits) -> Limits {
+    let bound = |b: &Option<Sp<String>>| {
+        let text = b.as_ref()?;
+        crate::fast::Decimal::parse(text)?;
+        let value = Decimal::from_str(text).ok()?;
+        Some(Bound {
+            value,
+            digits: crate::fast::normalized_digits(text),
+        })
+    };
+    Limits {
+        min: bound(&l.min),
+        max: bound(&l.max),
+    }
+}
+
+fn rule_plan(
+    r: &RuleDef,
+    paths: &[RulePath],
+    pattern: &dyn Fn(&Option<Sp<String>>) -> Option<PatternPlan>,
+) -> RulePlan {
+    RulePlan {
+        path: paths
+            .iter()
+            .position(|p| p.text == r.field.value)
+            .unwrap_or(usize::MAX),
+        required: r.required == Some(true),
+        len: lengths(r.min_len.as_ref(), r.max_len.as_ref()),
+        pattern: pattern(&r.pattern),
+        one_of: r
+            .one_of
+            .as_ref()
+            .map(|values| values.iter().map(|v| v.value.clone()).collect()),
+        check: r.check.as_ref().and_then(|c| NamedCheck::from_name(c)),
+    }
+}
+
+/// FNV-1a over the API-wide field rules, each piece length-prefixed so that no two different
+/// specs write the same bytes.
+fn fingerprint(api: &ApiFile) -> u64 {
+    let mut h = 0xcbf2_9ce4_8422_2325_u64;
+    let mut put = |text: &str| {
+        h = fnv(h, &(text.len() as u64).to_le_bytes());
+        h = fnv(h, text.as_bytes());
+    };
+    let number = |n: Option<&Sp<u32>>| n.map_or_else(|| "-".to_owned(), |n| n.value.to_string());
+    for t in &api.types {
+        put("type");
+        put(&t.name);
+        for f in &t.fields {
+            put(&f.name);
+            put(&f.ty);
+            put(if f.list { "list" } else { "one" });
+            put(if f.required { "required" } else { "optional" });
+            put(&number(f.min_len.as_ref()));
+            put(&number(f.max_len.as_ref()));
+            put(f.pattern.as_ref().map_or("-", |p| p.as_str()));
+        }
+    }
+    for e in &api.enums {
+        put("enum");
+        put(&e.name);
+        put(if e.direction.received() { "in" } else { "out" });
+        for v in &e.values {
+            put(&v.value);
+        }
+    }
+    h
+}
