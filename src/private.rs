@@ -23,19 +23,19 @@ pub enum Check {
     Type(&'static str),
 }
 
-/// Runs the spec's rule interpreter on a typed request, read through its generated `Doc`
+/// Runs the rule interpreter (on the spec's plan) on a typed request, read through its generated `Doc`
 /// impl (no serialization): generated validators and the interpreter that the sandbox and the
 /// CLI run on JSON give the same report by construction. `validate()` calls it only when its
 /// generated fast path (`__payermax_fast_valid`) finds something to report.
 pub fn validate(
-    spec: &payermax_spec::Spec,
+    plan: &payermax_spec::plan::Plan,
     check: Check,
     request: &dyn payermax_spec::doc::Doc,
 ) -> Result<(), ValidationErrors> {
     let found = match check {
-        Check::Payout => spec.validate_payout(request),
-        Check::SentFields => spec.validate_sent_fields(request),
-        Check::Type(name) => spec.validate_type(name, request),
+        Check::Payout => plan.validate_payout(request),
+        Check::SentFields => plan.validate_sent_fields(request),
+        Check::Type(name) => plan.validate_type(name, request),
     };
     if found.is_empty() {
         return Ok(());

@@ -45,7 +45,7 @@ pub fn validators(spec: &Spec) -> TokenStream {
                         if self.__payermax_fast_valid() {
                             return ::std::result::Result::Ok(());
                         }
-                        ::payermax::__private::validate(loaded_spec(), #check, self)
+                        ::payermax::__private::validate(loaded_plan(), #check, self)
                     }
 
                     /// Whether [`validate`](Self::validate) would return `Ok(())`: the same

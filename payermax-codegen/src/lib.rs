@@ -53,7 +53,7 @@ pub fn generate(spec: &Spec, source: &SpecSource) -> TokenStream {
     let markets = types::markets(spec);
     let payees = payee::payees(spec);
     let errors = error_table(spec);
-    let runtime_spec = runtime_spec(source);
+    let runtime_spec = runtime_spec(spec, source);
     let validators = client::validators(spec);
     let fast_checks = fast::fast_checks(spec);
     let client = client::client(spec);
@@ -82,7 +82,8 @@ fn error_table(spec: &Spec) -> TokenStream {
     }
 }
 
-fn runtime_spec(source: &SpecSource) -> TokenStream {
+fn runtime_spec(spec: &Spec, source: &SpecSource) -> TokenStream {
+    let plan = raw_string(&spec.plan.to_json());
     let load = match source {
         SpecSource::Builtin => quote!(::payermax::__private::spec::builtin()),
         SpecSource::Files {
@@ -99,7 +100,20 @@ fn runtime_spec(source: &SpecSource) -> TokenStream {
         }
     };
     quote! {
-        /// The spec these bindings were generated from, loaded once (validators use it).
+        /// The rule plan these bindings were generated from (`payermax_spec::plan`), read once
+        /// from the JSON the macro embedded: validators run it without reading the spec's YAML.
+        #[doc(hidden)]
+        pub fn loaded_plan() -> &'static ::payermax::__private::spec::plan::Plan {
+            static PLAN: ::std::sync::OnceLock<::payermax::__private::spec::plan::Plan> = ::std::sync::OnceLock::new();
+            PLAN.get_or_init(|| match ::payermax::__private::spec::plan::Plan::from_json(#plan) {
+                ::std::result::Result::Ok(plan) => plan,
+                // Cannot fire: the text is the plan the macro lowered and wrote in this same
+                // compilation, read back by the same payermax-spec.
+                ::std::result::Result::Err(e) => ::std::unreachable!("rule plan written at compile time: {e}"),
+            })
+        }
+
+        /// The spec these bindings were generated from, loaded once (bulk files use it).
         pub fn loaded_spec() -> &'static ::payermax::__private::spec::Spec {
             static SPEC: ::std::sync::OnceLock<::payermax::__private::spec::Spec> = ::std::sync::OnceLock::new();
             SPEC.get_or_init(|| match #load {
@@ -115,6 +129,19 @@ fn runtime_spec(source: &SpecSource) -> TokenStream {
             })
         }
     }
+}
+
+/// `text` as a raw string literal (`r#"…"#`, with as many `#` as it needs): JSON embedded
+/// this way reads as it is in the expansion, without a backslash before every quote.
+fn raw_string(text: &str) -> TokenStream {
+    let mut hashes = 1;
+    while text.contains(&format!("\"{}", "#".repeat(hashes))) {
+        hashes += 1;
+    }
+    let fence = "#".repeat(hashes);
+    format!("r{fence}\"{text}\"{fence}")
+        .parse()
+        .unwrap_or_else(|_| quote!(#text))
 }
 
 /// The generated code, pretty-printed (for `payermax spec expand` and snapshot tests).

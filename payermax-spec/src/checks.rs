@@ -7,7 +7,9 @@
 use std::fmt;
 
 /// A named check a spec rule can apply to a field.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum NamedCheck {
     /// International Bank Account Number (ISO 13616), electronic form.
     Iban,

@@ -18,7 +18,7 @@
 
 use crate::Spec;
 use crate::doc::{Doc, Node};
-use crate::plan::{FieldPlan, Kind, Lengths, MarketPlan, MethodPlan, SELECTORS, Unlisted};
+use crate::plan::{FieldPlan, Kind, Lengths, MarketPlan, MethodPlan, Plan, SELECTORS, Unlisted};
 use rust_decimal::Decimal;
 use serde_json::{Map, Value};
 use smallvec::SmallVec;
@@ -234,6 +234,34 @@ impl Spec {
         self.plan.fingerprint
     }
 
+    /// Validates a payout request's `data`: every violated rule, in a stable order
+    /// ([`Plan::validate_payout`]).
+    pub fn validate_payout(&self, data: &dyn Doc) -> Vec<Violation> {
+        self.plan.validate_payout(data)
+    }
+
+    /// Validates like `paymentFieldValidation` ([`Plan::validate_sent_fields`]).
+    pub fn validate_sent_fields(&self, data: &dyn Doc) -> Vec<Violation> {
+        self.plan.validate_sent_fields(data)
+    }
+
+    /// The API-wide field rules of one type ([`Plan::validate_type`]).
+    pub fn validate_type(&self, type_name: &str, data: &dyn Doc) -> Vec<Violation> {
+        self.plan.validate_type(type_name, data)
+    }
+
+    /// Answers like `paymentFieldValidation` ([`Plan::field_report`]).
+    pub fn field_report(&self, data: &dyn Doc) -> FieldReport {
+        self.plan.field_report(data)
+    }
+
+    /// The country or rail method a request selects ([`Plan::select`]).
+    pub fn select(&self, data: &dyn Doc) -> Result<Option<Selection<'_>>, Violation> {
+        self.plan.select(data)
+    }
+}
+
+impl Plan {
     /// Validates a payout request's `data`: every violated rule, in a stable order.
     pub fn validate_payout(&self, data: &dyn Doc) -> Vec<Violation> {
         self.validate_as(data, Mode::Payout)
@@ -248,7 +276,7 @@ impl Spec {
     /// rules): for requests other than the payout and element validation.
     pub fn validate_type(&self, type_name: &str, data: &dyn Doc) -> Vec<Violation> {
         let mut out = Vec::new();
-        if let Some(ty) = self.plan.types.iter().position(|t| t.name == type_name) {
+        if let Some(ty) = self.types.iter().position(|t| t.name == type_name) {
             if !data.is_object() {
                 out.push(Violation::new(
                     "",
@@ -269,7 +297,7 @@ impl Spec {
         let selection = self.select(data).ok();
         let mut report = FieldReport::default();
         let mut sent = Vec::new();
-        if let Some(root) = self.plan.payout {
+        if let Some(root) = self.payout {
             self.sent_leaves(root, data, &mut PathBuf::new(), &mut sent);
         }
         for path in sent {
@@ -278,8 +306,7 @@ impl Spec {
             } else if SELECTORS.contains(&path.as_str())
                 || selection.flatten().is_some_and(|s| {
                     s.method.rules.iter().any(|r| {
-                        self.plan
-                            .path(r.path)
+                        self.path(r.path)
                             .is_some_and(|p| path.starts_with(p.text.as_str()))
                     })
                 })
@@ -309,7 +336,7 @@ impl Spec {
         path: &mut PathBuf<'a>,
         out: &mut Vec<String>,
     ) {
-        let Some(def) = self.plan.types.get(ty) else {
+        let Some(def) = self.types.get(ty) else {
             return;
         };
         for field in &def.fields {
@@ -330,7 +357,7 @@ impl Spec {
 
     fn validate_as(&self, data: &dyn Doc, mode: Mode) -> Vec<Violation> {
         let mut out = Vec::new();
-        if let Some(root) = self.plan.payout {
+        if let Some(root) = self.payout {
             if !data.is_object() {
                 out.push(Violation::new(
                     "",
@@ -360,12 +387,12 @@ impl Spec {
         mode: Mode,
         out: &mut Vec<Violation>,
     ) {
-        let Some(def) = self.plan.types.get(ty) else {
+        let Some(def) = self.types.get(ty) else {
             return;
         };
         // A struct generated from these very rules, of this very type, is read by position
         // (JSON by name), and has nothing to report when its generated walk passes.
-        let indexed = obj.generated_as() == Some((self.plan.fingerprint, def.name.as_str()));
+        let indexed = obj.generated_as() == Some((self.fingerprint, def.name.as_str()));
         if indexed && obj.fields_ok(mode == Mode::Payout) == Some(true) {
             return;
         }
@@ -482,7 +509,7 @@ impl Spec {
             );
         }
         if let Some(e) = match kind {
-            Kind::Enum(e) => self.plan.enums.get(e),
+            Kind::Enum(e) => self.enums.get(e),
             _ => None,
         } {
             if !e.lenient && !e.values.iter().any(|x| x == s) {
@@ -525,7 +552,7 @@ impl Spec {
         let Some(method_type) = keys.method_type else {
             return Ok(None);
         };
-        let rail = keys.clearing_rail.and_then(|r| self.plan.rail(r));
+        let rail = keys.clearing_rail.and_then(|r| self.rail(r));
         let market = match rail {
             Some(rail) => {
                 if let Some(list) = &rail.reach {
@@ -540,7 +567,7 @@ impl Spec {
                 }
                 rail
             }
-            None => match self.plan.country(country) {
+            None => match self.country(country) {
                 Some(m) => m,
                 None => return Ok(None),
             },
@@ -557,8 +584,7 @@ impl Spec {
         // API-wide rules only. A type the API does not declare (a typo: the enum takes unknown
         // values, as PayerMax may add some) and any other type on a rail (a bank-transfer
         // route) are refused.
-        if market.unlisted == Unlisted::DeclaredPass && self.plan.declares_method_type(method_type)
-        {
+        if market.unlisted == Unlisted::DeclaredPass && self.declares_method_type(method_type) {
             return Ok(None);
         }
         let mut offered: Vec<&str> = market
@@ -633,7 +659,7 @@ impl Spec {
         }
         amount_rules(market, method, keys, out);
         for rule in &method.rules {
-            let Some(rule_path) = self.plan.path(rule.path) else {
+            let Some(rule_path) = self.path(rule.path) else {
                 continue;
             };
             let path = rule_path.text.as_str();

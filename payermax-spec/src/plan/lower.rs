@@ -25,7 +25,7 @@ pub(crate) fn lower(
 ) -> Plan {
     let pattern = |p: &Option<Sp<String>>| {
         let source = p.as_ref()?;
-        let compiled = patterns.get(source.as_str())?.clone();
+        let compiled = patterns.get(source.as_str())?;
         Some(pattern_plan(&source.value, compiled))
     };
     let types: Vec<TypePlan> = api
@@ -146,7 +146,8 @@ fn lengths(min: Option<&Sp<u32>>, max: Option<&Sp<u32>>) -> Lengths {
     }
 }
 
-fn pattern_plan(source: &str, compiled: Pattern) -> PatternPlan {
+/// A pattern the checker compiled, classified.
+fn pattern_plan(source: &str, compiled: &Pattern) -> PatternPlan {
     let class = if let Some(set) = compiled.finite_set() {
         PatternClass::Set(set)
     } else if let Some((class, min, max)) = compiled.simple_class() {
@@ -154,11 +155,7 @@ fn pattern_plan(source: &str, compiled: Pattern) -> PatternPlan {
     } else {
         PatternClass::Regex
     };
-    PatternPlan {
-        source: source.to_owned(),
-        class,
-        compiled,
-    }
+    PatternPlan::new(source.to_owned(), class)
 }
 
 /// `segments` from request type `root`, field by field.

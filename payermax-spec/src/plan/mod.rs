@@ -24,17 +24,20 @@
 pub(crate) mod lower;
 
 use crate::checks::NamedCheck;
-use crate::pattern::Pattern;
+use regex::Regex;
 use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::sync::OnceLock;
 
 /// The lowered spec: every rule both executors apply.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Plan {
     /// The API's object types, in `api.types` order ([`Kind::Object`] holds an index here).
     pub types: Vec<TypePlan>,
     /// The API's enums, in `api.enums` order ([`Kind::Enum`]).
     pub enums: Vec<EnumPlan>,
     /// The payout request type (`paymentOrderPay`'s request).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payout: Option<usize>,
     /// The request types the method rules are read from: the payout's, then element
     /// validation's (`paymentFieldValidation`), which is validated with the payout's field
@@ -81,7 +84,7 @@ pub const SELECTORS: [&str; 9] = [
 ];
 
 /// An object type.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TypePlan {
     /// Its name in the spec.
     pub name: String,
@@ -98,24 +101,28 @@ impl TypePlan {
 }
 
 /// One field of a type, with its API-wide rules.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FieldPlan {
     /// JSON name.
     pub name: String,
     /// What its `type:` names.
     pub kind: Kind,
     /// A list of values of that kind.
+    #[serde(default, skip_serializing_if = "is_false")]
     pub list: bool,
     /// Required in a payout.
+    #[serde(default, skip_serializing_if = "is_false")]
     pub required: bool,
     /// Length bounds, in characters.
+    #[serde(default, skip_serializing_if = "Lengths::is_none")]
     pub len: Lengths,
     /// Its pattern.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pattern: Option<PatternPlan>,
 }
 
 /// What a field's `type:` names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Kind {
     /// An object type (index in [`Plan::types`]).
     Object(usize),
@@ -130,7 +137,7 @@ pub enum Kind {
 }
 
 /// An enum's values.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct EnumPlan {
     /// Its name.
     pub name: String,
@@ -138,37 +145,77 @@ pub struct EnumPlan {
     pub values: Vec<String>,
     /// Received from PayerMax (response or both): unknown values are accepted, as PayerMax
     /// may add some; a request-only enum refuses them.
+    #[serde(default, skip_serializing_if = "is_false")]
     pub lenient: bool,
 }
 
+/// For the JSON form: `false` is left out.
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's `skip_serializing_if` passes a reference
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
 /// Length bounds in characters.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Lengths {
     /// At least.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min: Option<u32>,
     /// At most.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<u32>,
 }
 
-/// A pattern: its text, how it can be checked, and the compiled form.
-#[derive(Debug, Clone)]
+/// A pattern: its text and how it is checked. Only [`PatternClass::Regex`] needs the regex
+/// engine, compiled on first use.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PatternPlan {
     /// As written in the spec (messages quote it).
     pub source: String,
     /// How it can be checked.
     pub class: PatternClass,
-    compiled: Pattern,
+    #[serde(skip)]
+    regex: OnceLock<Option<Regex>>,
+}
+
+impl Lengths {
+    /// No bound.
+    pub fn is_none(&self) -> bool {
+        self.min.is_none() && self.max.is_none()
+    }
 }
 
 impl PatternPlan {
-    /// Whether `s` matches.
+    pub(crate) fn new(source: String, class: PatternClass) -> PatternPlan {
+        PatternPlan {
+            source,
+            class,
+            regex: OnceLock::new(),
+        }
+    }
+
+    /// Whether `s` matches (as the compiled pattern would: the class says how). A pattern that
+    /// does not compile matches everything, as the checker refuses such a spec.
     pub fn is_match(&self, s: &str) -> bool {
-        self.compiled.is_match(s)
+        match &self.class {
+            PatternClass::Set(set) => set.iter().any(|x| x == s),
+            &PatternClass::Bytes { class, min, max } => crate::fast::class_match(
+                s,
+                class,
+                min as usize,
+                max.map_or(usize::MAX, |m| m as usize),
+            ),
+            PatternClass::Regex => self
+                .regex
+                .get_or_init(|| Regex::new(&self.source).ok())
+                .as_ref()
+                .is_none_or(|r| r.is_match(s)),
+        }
     }
 }
 
 /// How a pattern can be checked, most specific first.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PatternClass {
     /// It matches exactly these strings (anchored, at most 64).
     Set(Vec<String>),
@@ -187,7 +234,7 @@ pub enum PatternClass {
 }
 
 /// A dotted path that method rules read, resolved in each request type they are read from.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RulePath {
     /// As written (`payeeInfo.accountInfo.accountNo`): violations name it.
     pub text: String,
@@ -206,7 +253,7 @@ impl RulePath {
 }
 
 /// A rule path resolved from one request type.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Resolved {
     /// The request type ([`Plan::types`]).
     pub root: usize,
@@ -217,7 +264,7 @@ pub struct Resolved {
 }
 
 /// One segment of a [`RulePath`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Step {
     /// The type the segment is read in ([`Plan::types`]).
     pub ty: usize,
@@ -226,7 +273,7 @@ pub struct Step {
 }
 
 /// What a rule path reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Target {
     /// A string (or an amount or enum): the string rules apply.
     Str,
@@ -239,7 +286,7 @@ pub enum Target {
 }
 
 /// A country or a rail.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct MarketPlan {
     /// The country code or the rail name.
     pub key: String,
@@ -248,6 +295,7 @@ pub struct MarketPlan {
     /// A rail (`clearingRail` selects it) rather than a country.
     pub rail: bool,
     /// A rail's countries (`None`: every country).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reach: Option<Vec<String>>,
     /// Decimal places per currency, as the file gives them.
     pub decimals: Vec<(String, u8)>,
@@ -285,7 +333,7 @@ impl MarketPlan {
 }
 
 /// How one method type picks its method.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TypeChoice {
     /// The method type.
     pub method_type: String,
@@ -293,11 +341,12 @@ pub struct TypeChoice {
     pub first: usize,
     /// Organisations that pick another method of the type (the first that lists them; ones
     /// the first method lists stay with it).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub by_org: Vec<(String, usize)>,
 }
 
 /// What a method type the market does not list gets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Unlisted {
     /// Refused (a rail: a bank-transfer route).
     Refused,
@@ -307,7 +356,7 @@ pub enum Unlisted {
 }
 
 /// A payment method of a market, with its rules.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct MethodPlan {
     /// Its id in the file.
     pub id: String,
@@ -318,43 +367,50 @@ pub struct MethodPlan {
     /// "BR REALTIME_PAYMENT (pix)": how messages name it.
     pub what: String,
     /// The organisation rule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub org: Option<OrgPlan>,
     /// The payee types it pays (`None`: any); an absent `payeeType` counts as `PERSONAL`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payee_types: Option<Vec<String>>,
     /// Its amount limits.
     pub limits: Limits,
     /// Limits per organisation, on top of its own.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub org_limits: Vec<(String, Limits)>,
     /// Its field rules, in the file's order.
     pub rules: Vec<RulePlan>,
 }
 
 /// The `targetOrg` rule of a method.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrgPlan {
     /// Required in a payout.
+    #[serde(default, skip_serializing_if = "is_false")]
     pub required: bool,
     /// The organisations it lists.
     pub values: Vec<String>,
     /// An organisation outside `values` is refused: the list is complete, and so is every
     /// other method's of the same type (an organisation no method lists reaches this, the
     /// type's first method, by fallback).
+    #[serde(default, skip_serializing_if = "is_false")]
     pub refuse_unlisted: bool,
     /// Every organisation of the type's methods, each once (the refusal names them all).
     pub allowed: Vec<String>,
 }
 
 /// Amount limits in a method's currency.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Limits {
     /// The minimum.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min: Option<Bound>,
     /// The maximum.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<Bound>,
 }
 
 /// One amount limit, parsed and normalized once.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Bound {
     /// The value.
     pub value: Decimal,
@@ -364,23 +420,39 @@ pub struct Bound {
 }
 
 /// One field rule of a method.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RulePlan {
     /// The field it reads: an index in [`Plan::paths`].
     pub path: usize,
     /// Required in a payout.
+    #[serde(default, skip_serializing_if = "is_false")]
     pub required: bool,
     /// Length bounds.
+    #[serde(default, skip_serializing_if = "Lengths::is_none")]
     pub len: Lengths,
     /// Its pattern.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pattern: Option<PatternPlan>,
     /// The only values allowed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub one_of: Option<Vec<String>>,
     /// A named check (IBAN, CLABE, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check: Option<NamedCheck>,
 }
 
 impl Plan {
+    /// The plan as compact JSON: what generated code embeds, so that validating never reads
+    /// the spec's YAML again.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// A plan from [`Plan::to_json`]'s text.
+    pub fn from_json(text: &str) -> Result<Plan, String> {
+        serde_json::from_str(text).map_err(|e| format!("not a rule plan: {e}"))
+    }
+
     /// The type called `name`.
     pub fn type_index(&self, name: &str) -> Option<usize> {
         self.types.iter().position(|t| t.name == name)
@@ -410,7 +482,7 @@ impl Plan {
 /// A type's field numbers by JSON name: open addressing over a table at least twice the
 /// number of fields, so a lookup hashes the name once and compares it with one or two
 /// candidates. Field names are unique within a type (a spec check).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct NameTable {
     /// Field number + 1, or 0 for an empty slot; the length is a power of two.
     slots: Vec<u16>,
@@ -545,6 +617,32 @@ mod tests {
         assert_eq!(br.unlisted, super::Unlisted::DeclaredPass);
         let sepa = spec.plan.rail("SEPA").unwrap();
         assert_eq!(sepa.unlisted, super::Unlisted::Refused);
+    }
+
+    #[test]
+    fn a_plan_read_back_from_its_json_validates_alike() {
+        let spec = crate::builtin().unwrap();
+        let back = super::Plan::from_json(&spec.plan.to_json()).unwrap();
+        assert_eq!(back.to_json(), spec.plan.to_json());
+        let requests = [
+            serde_json::json!({
+                "outTradeNo": "order_1", "country": "BR",
+                "trade": {"amount": "10.50", "currency": "BRL"},
+                "payeeInfo": {"paymentMethodType": "REALTIME_PAYMENT", "targetOrg": "PIX",
+                              "accountInfo": {"accountNo": "12345678901"}}
+            }),
+            serde_json::json!({
+                "outTradeNo": "o 2", "country": "MX",
+                "trade": {"amount": "0.001", "currency": "MXN"},
+                "payeeInfo": {"paymentMethodType": "BANK_TRANSFER",
+                              "accountInfo": {"accountNo": "12345", "accountType": "X"}}
+            }),
+        ];
+        for request in &requests {
+            assert_eq!(back.validate_payout(request), spec.validate_payout(request));
+            assert_eq!(back.field_report(request), spec.field_report(request));
+        }
+        assert!(!spec.validate_payout(&requests[1]).is_empty());
     }
 
     #[test]
