@@ -313,6 +313,7 @@ fn impl_for(plan: &Plan, root: usize) -> TokenStream {
         quote!(#i => #read,)
     });
     quote! {
+        #[automatically_derived]
         #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
         impl __PayermaxRuleFields for #name {
             // Always inlined: every call has a constant index, so the `match` folds away.
@@ -568,8 +569,19 @@ fn method_body(plan: &Plan) -> TokenStream {
     }
 }
 
-/// The walks of every request type, and `__payermax_fast_valid()` on each endpoint's request.
+/// The walks of every request type, and `__payermax_fast_valid()` on each endpoint's request,
+/// inside `const _: () = { … };`: the helper trait and function stay out of the user's
+/// namespace (the impls inside still apply to the types, as serde_derive's do).
 pub fn fast_checks(spec: &Spec) -> TokenStream {
+    let checks = fast_checks_items(spec);
+    quote! {
+        const _: () = {
+            #checks
+        };
+    }
+}
+
+fn fast_checks_items(spec: &Spec) -> TokenStream {
     let plan = &spec.plan;
     let walk = walk_fn();
     let mut out = TokenStream::new();

@@ -372,6 +372,7 @@ fn one_method(spec: &Spec, payee: &TypeDef, m: &Market, method: &MethodDef) -> T
             /// The payee; the compiler refuses it until every required field is set.
             pub fn build(self) -> #name where #(#bounds),* { #name { #(#build_fields)* } }
         }
+        #[automatically_derived]
         impl ::std::convert::From<#name> for #payee_name {
             fn from(p: #name) -> Self {
                 #[allow(unused_mut)]

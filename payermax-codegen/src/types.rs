@@ -150,6 +150,7 @@ fn doc_impl(ty: &TypeDef, fingerprint: u64, walk: bool) -> TokenStream {
         }
     });
     quote! {
+        #[automatically_derived]
         impl ::payermax::__private::spec::doc::Doc for #name {
             fn get(&self, name: &str) -> ::payermax::__private::spec::doc::Node<'_> {
                 match name {
@@ -171,6 +172,7 @@ fn doc_impl(ty: &TypeDef, fingerprint: u64, walk: bool) -> TokenStream {
             }
             #fields_ok
         }
+        #[automatically_derived]
         impl ::payermax::__private::spec::doc::ToNode for #name {
             fn node(&self) -> ::payermax::__private::spec::doc::Node<'_> {
                 ::payermax::__private::spec::doc::Node::Obj(self)
@@ -229,6 +231,7 @@ pub fn enums(spec: &Spec) -> TokenStream {
 fn one_enum(e: &EnumDef) -> TokenStream {
     let name = camel(&e.name);
     let node = quote! {
+        #[automatically_derived]
         impl ::payermax::__private::spec::doc::ToNode for #name {
             fn node(&self) -> ::payermax::__private::spec::doc::Node<'_> {
                 ::payermax::__private::spec::doc::Node::Str(self.as_str())
@@ -260,7 +263,9 @@ fn one_enum(e: &EnumDef) -> TokenStream {
                 /// The wire value.
                 pub const fn as_str(&self) -> &'static str { match self { #(#name::#variants => #wires,)* } }
             }
-            impl ::std::fmt::Display for #name {
+            #[automatically_derived]
+            #[automatically_derived]
+        impl ::std::fmt::Display for #name {
                 fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result { f.write_str(self.as_str()) }
             }
             #node
@@ -282,18 +287,22 @@ fn one_enum(e: &EnumDef) -> TokenStream {
             /// The wire value.
             pub fn as_str(&self) -> &str { match self { #(#name::#variants => #wires,)* #name::Unknown(s) => s } }
         }
+        #[automatically_derived]
         impl ::std::convert::From<&str> for #name {
             fn from(s: &str) -> Self { match s { #(#wires => #name::#variants,)* other => #name::Unknown(other.to_owned()) } }
         }
+        #[automatically_derived]
         impl ::std::fmt::Display for #name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result { f.write_str(self.as_str()) }
         }
+        #[automatically_derived]
         impl ::payermax::__private::serde::Serialize for #name {
             fn serialize<S: ::payermax::__private::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
                 s.serialize_str(self.as_str())
             }
         }
         #node
+        #[automatically_derived]
         impl<'de> ::payermax::__private::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::payermax::__private::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
                 let s = <::std::borrow::Cow<'de, str> as ::payermax::__private::serde::Deserialize>::deserialize(d)?;

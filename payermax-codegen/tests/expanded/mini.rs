@@ -1,0 +1,2079 @@
+// The expansion of the mini fixture spec (payermax-spec/tests/fixtures/mini), as in
+// tests/snapshots/snapshot__mini.snap. Written by tests/snapshot.rs (INSTA_UPDATE=always);
+// compiled by the root crate's tests/ui.rs.
+///
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::payermax::__private::serde::Serialize,
+    ::payermax::__private::serde::Deserialize
+)]
+#[serde(crate = "::payermax::__private::serde")]
+pub struct PayRequest {
+    /**`outTradeNo`.
+
+JSON `outTradeNo`; required; at most 63 characters; pattern `^[A-Za-z0-9_]{1,63}$`.*/
+    #[serde(rename = "outTradeNo")]
+    pub out_trade_no: ::std::string::String,
+    /**`country`.
+
+JSON `country`; required.*/
+    #[serde(rename = "country")]
+    pub country: ::std::string::String,
+    /**`clearingRail`.
+
+JSON `clearingRail`.*/
+    #[serde(rename = "clearingRail")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub clearing_rail: ::std::option::Option<ClearingRail>,
+    /**`trade`.
+
+JSON `trade`; required.*/
+    #[serde(rename = "trade")]
+    pub trade: Trade,
+    /**`payeeInfo`.
+
+JSON `payeeInfo`; required.*/
+    #[serde(rename = "payeeInfo")]
+    pub payee_info: PayeeInfo,
+}
+impl PayRequest {
+    ///A `PayRequest` with its required fields; the optional ones are empty.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        out_trade_no: impl ::std::convert::Into<::std::string::String>,
+        country: impl ::std::convert::Into<::std::string::String>,
+        trade: Trade,
+        payee_info: PayeeInfo,
+    ) -> Self {
+        PayRequest {
+            out_trade_no: out_trade_no.into(),
+            country: country.into(),
+            clearing_rail: ::std::option::Option::None,
+            trade,
+            payee_info,
+        }
+    }
+}
+#[automatically_derived]
+impl ::payermax::__private::spec::doc::Doc for PayRequest {
+    fn get(&self, name: &str) -> ::payermax::__private::spec::doc::Node<'_> {
+        match name {
+            "outTradeNo" => {
+                ::payermax::__private::spec::doc::ToNode::node(&self.out_trade_no)
+            }
+            "country" => ::payermax::__private::spec::doc::ToNode::node(&self.country),
+            "clearingRail" => {
+                ::payermax::__private::spec::doc::ToNode::node(&self.clearing_rail)
+            }
+            "trade" => ::payermax::__private::spec::doc::ToNode::node(&self.trade),
+            "payeeInfo" => {
+                ::payermax::__private::spec::doc::ToNode::node(&self.payee_info)
+            }
+            _ => ::payermax::__private::spec::doc::Node::Absent,
+        }
+    }
+    fn any_present(&self) -> bool {
+        false
+            || !::payermax::__private::spec::doc::ToNode::node(&self.out_trade_no)
+                .is_absent()
+            || !::payermax::__private::spec::doc::ToNode::node(&self.country).is_absent()
+            || !::payermax::__private::spec::doc::ToNode::node(&self.clearing_rail)
+                .is_absent()
+            || !::payermax::__private::spec::doc::ToNode::node(&self.trade).is_absent()
+            || !::payermax::__private::spec::doc::ToNode::node(&self.payee_info)
+                .is_absent()
+    }
+    fn generated_as(&self) -> ::std::option::Option<(u64, &str)> {
+        ::std::option::Option::Some((10816252109147996434u64, "PayRequest"))
+    }
+    fn field_at(&self, index: usize) -> ::payermax::__private::spec::doc::Node<'_> {
+        match index {
+            0usize => ::payermax::__private::spec::doc::ToNode::node(&self.out_trade_no),
+            1usize => ::payermax::__private::spec::doc::ToNode::node(&self.country),
+            2usize => ::payermax::__private::spec::doc::ToNode::node(&self.clearing_rail),
+            3usize => ::payermax::__private::spec::doc::ToNode::node(&self.trade),
+            4usize => ::payermax::__private::spec::doc::ToNode::node(&self.payee_info),
+            _ => ::payermax::__private::spec::doc::Node::Absent,
+        }
+    }
+    fn fields_ok(&self, required: bool) -> ::std::option::Option<bool> {
+        ::std::option::Option::Some(self.__payermax_fields_ok(required))
+    }
+}
+#[automatically_derived]
+impl ::payermax::__private::spec::doc::ToNode for PayRequest {
+    fn node(&self) -> ::payermax::__private::spec::doc::Node<'_> {
+        ::payermax::__private::spec::doc::Node::Obj(self)
+    }
+}
+///
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::payermax::__private::serde::Serialize,
+    ::payermax::__private::serde::Deserialize
+)]
+#[serde(crate = "::payermax::__private::serde")]
+pub struct Trade {
+    /**`amount`.
+
+JSON `amount`; required; at most 12 characters.*/
+    #[serde(rename = "amount")]
+    pub amount: ::payermax::Amount,
+    /**`currency`.
+
+JSON `currency`; required.*/
+    #[serde(rename = "currency")]
+    pub currency: ::std::string::String,
+}
+impl Trade {
+    ///A `Trade` with its required fields; the optional ones are empty.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        amount: ::payermax::Amount,
+        currency: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Trade {
+            amount,
+            currency: currency.into(),
+        }
+    }
+}
+#[automatically_derived]
+impl ::payermax::__private::spec::doc::Doc for Trade {
+    fn get(&self, name: &str) -> ::payermax::__private::spec::doc::Node<'_> {
+        match name {
+            "amount" => ::payermax::__private::spec::doc::ToNode::node(&self.amount),
+            "currency" => ::payermax::__private::spec::doc::ToNode::node(&self.currency),
+            _ => ::payermax::__private::spec::doc::Node::Absent,
+        }
+    }
+    fn any_present(&self) -> bool {
+        false
+            || !::payermax::__private::spec::doc::ToNode::node(&self.amount).is_absent()
+            || !::payermax::__private::spec::doc::ToNode::node(&self.currency)
+                .is_absent()
+    }
+    fn generated_as(&self) -> ::std::option::Option<(u64, &str)> {
+        ::std::option::Option::Some((10816252109147996434u64, "Trade"))
+    }
+    fn field_at(&self, index: usize) -> ::payermax::__private::spec::doc::Node<'_> {
+        match index {
+            0usize => ::payermax::__private::spec::doc::ToNode::node(&self.amount),
+            1usize => ::payermax::__private::spec::doc::ToNode::node(&self.currency),
+            _ => ::payermax::__private::spec::doc::Node::Absent,
+        }
+    }
+    fn fields_ok(&self, required: bool) -> ::std::option::Option<bool> {
+        ::std::option::Option::Some(self.__payermax_fields_ok(required))
+    }
+}
+#[automatically_derived]
+impl ::payermax::__private::spec::doc::ToNode for Trade {
+    fn node(&self) -> ::payermax::__private::spec::doc::Node<'_> {
+        ::payermax::__private::spec::doc::Node::Obj(self)
+    }
+}
+///
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::payermax::__private::serde::Serialize,
+    ::payermax::__private::serde::Deserialize
+)]
+#[serde(crate = "::payermax::__private::serde")]
+pub struct PayeeInfo {
+    /**`paymentMethodType`.
+
+JSON `paymentMethodType`; required.*/
+    #[serde(rename = "paymentMethodType")]
+    pub payment_method_type: PaymentMethodType,
+    /**`targetOrg`.
+
+JSON `targetOrg`.*/
+    #[serde(rename = "targetOrg")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub target_org: ::std::option::Option<::std::string::String>,
+    /**`payeeType`.
+
+JSON `payeeType`.*/
+    #[serde(rename = "payeeType")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub payee_type: ::std::option::Option<PayeeType>,
+    /**`accountInfo`.
+
+JSON `accountInfo`; required.*/
+    #[serde(rename = "accountInfo")]
+    pub account_info: AccountInfo,
+    /**`bankInfo`.
+
+JSON `bankInfo`.*/
+    #[serde(rename = "bankInfo")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub bank_info: ::std::option::Option<BankInfo>,
+    /**`name`.
+
+JSON `name`.*/
+    #[serde(rename = "name")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<Name>,
+}
+impl PayeeInfo {
+    ///A `PayeeInfo` with its required fields; the optional ones are empty.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        payment_method_type: PaymentMethodType,
+        account_info: AccountInfo,
+    ) -> Self {
+        PayeeInfo {
+            payment_method_type,
+            target_org: ::std::option::Option::None,
+            payee_type: ::std::option::Option::None,
+            account_info,
+            bank_info: ::std::option::Option::None,
+            name: ::std::option::Option::None,
+        }
+    }
+}
+#[automatically_derived]
+impl ::payermax::__private::spec::doc::Doc for PayeeInfo {
+    fn get(&self, name: &str) -> ::payermax::__private::spec::doc::Node<'_> {
+        match name {
+            "paymentMethodType" => {
+                ::payermax::__private::spec::doc::ToNode::node(&self.payment_method_type)
+            }
+            "targetOrg" => {
+                ::payermax::__private::spec::doc::ToNode::node(&self.target_org)
+            }
+            "payeeType" => {
+                ::payermax::__private::spec::doc::ToNode::node(&self.payee_type)
+            }
+            "accountInfo" => {
+                ::payermax::__private::spec::doc::ToNode::node(&self.account_info)
+            }
+            "bankInfo" => ::payermax::__private::spec::doc::ToNode::node(&self.bank_info),
+            "name" => ::payermax::__private::spec::doc::ToNode::node(&self.name),
+            _ => ::payermax::__private::spec::doc::Node::Absent,
+        }
+    }
+    fn any_present(&self) -> bool {
+        false
+            || !::payermax::__private::spec::doc::ToNode::node(&self.payment_method_type)
+                .is_absent()
+            || !::payermax::__private::spec::doc::ToNode::node(&self.target_org)
+                .is_absent()
+            || !::payermax::__private::spec::doc::ToNode::node(&self.payee_type)
+                .is_absent()
+            || !::payermax::__private::spec::doc::ToNode::node(&self.account_info)
+                .is_absent()
+            || !::payermax::__private::spec::doc::ToNode::node(&self.bank_info)
+                .is_absent()
+            || !::payermax::__private::spec::doc::ToNode::node(&self.name).is_absent()
+    }
+    fn generated_as(&self) -> ::std::option::Option<(u64, &str)> {
+        ::std::option::Option::Some((10816252109147996434u64, "PayeeInfo"))
+    }
+    fn field_at(&self, index: usize) -> ::payermax::__private::spec::doc::Node<'_> {
+        match index {
+            0usize => {
+                ::payermax::__private::spec::doc::ToNode::node(&self.payment_method_type)
+            }
+            1usize => ::payermax::__private::spec::doc::ToNode::node(&self.target_org),
+            2usize => ::payermax::__private::spec::doc::ToNode::node(&self.payee_type),
+            3usize => ::payermax::__private::spec::doc::ToNode::node(&self.account_info),
+            4usize => ::payermax::__private::spec::doc::ToNode::node(&self.bank_info),
+            5usize => ::payermax::__private::spec::doc::ToNode::node(&self.name),
+            _ => ::payermax::__private::spec::doc::Node::Absent,
+        }
+    }
+    fn fields_ok(&self, required: bool) -> ::std::option::Option<bool> {
+        ::std::option::Option::Some(self.__payermax_fields_ok(required))
+    }
+}
+#[automatically_derived]
+impl ::payermax::__private::spec::doc::ToNode for PayeeInfo {
+    fn node(&self) -> ::payermax::__private::spec::doc::Node<'_> {
+        ::payermax::__private::spec::doc::Node::Obj(self)
+    }
+}
+///
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::payermax::__private::serde::Serialize,
+    ::payermax::__private::serde::Deserialize
+)]
+#[serde(crate = "::payermax::__private::serde")]
+pub struct AccountInfo {
+    /**`accountNo`.
+
+JSON `accountNo`; required; at most 128 characters.*/
+    #[serde(rename = "accountNo")]
+    pub account_no: ::std::string::String,
+}
+impl AccountInfo {
+    ///A `AccountInfo` with its required fields; the optional ones are empty.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(account_no: impl ::std::convert::Into<::std::string::String>) -> Self {
+        AccountInfo {
+            account_no: account_no.into(),
+        }
+    }
+}
+#[automatically_derived]
+impl ::payermax::__private::spec::doc::Doc for AccountInfo {
+    fn get(&self, name: &str) -> ::payermax::__private::spec::doc::Node<'_> {
+        match name {
+            "accountNo" => {
+                ::payermax::__private::spec::doc::ToNode::node(&self.account_no)
+            }
+            _ => ::payermax::__private::spec::doc::Node::Absent,
+        }
+    }
+    fn any_present(&self) -> bool {
+        false
+            || !::payermax::__private::spec::doc::ToNode::node(&self.account_no)
+                .is_absent()
+    }
+    fn generated_as(&self) -> ::std::option::Option<(u64, &str)> {
+        ::std::option::Option::Some((10816252109147996434u64, "AccountInfo"))
+    }
+    fn field_at(&self, index: usize) -> ::payermax::__private::spec::doc::Node<'_> {
+        match index {
+            0usize => ::payermax::__private::spec::doc::ToNode::node(&self.account_no),
+            _ => ::payermax::__private::spec::doc::Node::Absent,
+        }
+    }
+    fn fields_ok(&self, required: bool) -> ::std::option::Option<bool> {
+        ::std::option::Option::Some(self.__payermax_fields_ok(required))
+    }
+}
+#[automatically_derived]
+impl ::payermax::__private::spec::doc::ToNode for AccountInfo {
+    fn node(&self) -> ::payermax::__private::spec::doc::Node<'_> {
+        ::payermax::__private::spec::doc::Node::Obj(self)
+    }
+}
+///
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::payermax::__private::serde::Serialize,
+    ::payermax::__private::serde::Deserialize
+)]
+#[serde(crate = "::payermax::__private::serde")]
+pub struct BankInfo {
+    /**`bankCode`.
+
+JSON `bankCode`; at most 64 characters.*/
+    #[serde(rename = "bankCode")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub bank_code: ::std::option::Option<::std::string::String>,
+}
+impl BankInfo {
+    ///A `BankInfo` with its required fields; the optional ones are empty.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new() -> Self {
+        BankInfo {
+            bank_code: ::std::option::Option::None,
+        }
+    }
+}
+#[automatically_derived]
+impl ::payermax::__private::spec::doc::Doc for BankInfo {
+    fn get(&self, name: &str) -> ::payermax::__private::spec::doc::Node<'_> {
+        match name {
+            "bankCode" => ::payermax::__private::spec::doc::ToNode::node(&self.bank_code),
+            _ => ::payermax::__private::spec::doc::Node::Absent,
+        }
+    }
+    fn any_present(&self) -> bool {
+        false
+            || !::payermax::__private::spec::doc::ToNode::node(&self.bank_code)
+                .is_absent()
+    }
+    fn generated_as(&self) -> ::std::option::Option<(u64, &str)> {
+        ::std::option::Option::Some((10816252109147996434u64, "BankInfo"))
+    }
+    fn field_at(&self, index: usize) -> ::payermax::__private::spec::doc::Node<'_> {
+        match index {
+            0usize => ::payermax::__private::spec::doc::ToNode::node(&self.bank_code),
+            _ => ::payermax::__private::spec::doc::Node::Absent,
+        }
+    }
+    fn fields_ok(&self, required: bool) -> ::std::option::Option<bool> {
+        ::std::option::Option::Some(self.__payermax_fields_ok(required))
+    }
+}
+#[automatically_derived]
+impl ::payermax::__private::spec::doc::ToNode for BankInfo {
+    fn node(&self) -> ::payermax::__private::spec::doc::Node<'_> {
+        ::payermax::__private::spec::doc::Node::Obj(self)
+    }
+}
+///
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::payermax::__private::serde::Serialize,
+    ::payermax::__private::serde::Deserialize
+)]
+#[serde(crate = "::payermax::__private::serde")]
+pub struct Name {
+    /**`firstName`.
+
+JSON `firstName`; at most 64 characters.*/
+    #[serde(rename = "firstName")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub first_name: ::std::option::Option<::std::string::String>,
+    /**`lastName`.
+
+JSON `lastName`; at most 64 characters.*/
+    #[serde(rename = "lastName")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub last_name: ::std::option::Option<::std::string::String>,
+}
+impl Name {
+    ///A `Name` with its required fields; the optional ones are empty.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new() -> Self {
+        Name {
+            first_name: ::std::option::Option::None,
+            last_name: ::std::option::Option::None,
+        }
+    }
+}
+#[automatically_derived]
+impl ::payermax::__private::spec::doc::Doc for Name {
+    fn get(&self, name: &str) -> ::payermax::__private::spec::doc::Node<'_> {
+        match name {
+            "firstName" => {
+                ::payermax::__private::spec::doc::ToNode::node(&self.first_name)
+            }
+            "lastName" => ::payermax::__private::spec::doc::ToNode::node(&self.last_name),
+            _ => ::payermax::__private::spec::doc::Node::Absent,
+        }
+    }
+    fn any_present(&self) -> bool {
+        false
+            || !::payermax::__private::spec::doc::ToNode::node(&self.first_name)
+                .is_absent()
+            || !::payermax::__private::spec::doc::ToNode::node(&self.last_name)
+                .is_absent()
+    }
+    fn generated_as(&self) -> ::std::option::Option<(u64, &str)> {
+        ::std::option::Option::Some((10816252109147996434u64, "Name"))
+    }
+    fn field_at(&self, index: usize) -> ::payermax::__private::spec::doc::Node<'_> {
+        match index {
+            0usize => ::payermax::__private::spec::doc::ToNode::node(&self.first_name),
+            1usize => ::payermax::__private::spec::doc::ToNode::node(&self.last_name),
+            _ => ::payermax::__private::spec::doc::Node::Absent,
+        }
+    }
+    fn fields_ok(&self, required: bool) -> ::std::option::Option<bool> {
+        ::std::option::Option::Some(self.__payermax_fields_ok(required))
+    }
+}
+#[automatically_derived]
+impl ::payermax::__private::spec::doc::ToNode for Name {
+    fn node(&self) -> ::payermax::__private::spec::doc::Node<'_> {
+        ::payermax::__private::spec::doc::Node::Obj(self)
+    }
+}
+///
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::payermax::__private::serde::Serialize,
+    ::payermax::__private::serde::Deserialize
+)]
+#[serde(crate = "::payermax::__private::serde")]
+#[non_exhaustive]
+pub struct PayResponse {
+    /**`status`.
+
+JSON `status`.*/
+    #[serde(rename = "status")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub status: ::std::option::Option<PayoutStatus>,
+}
+#[automatically_derived]
+impl ::payermax::__private::spec::doc::Doc for PayResponse {
+    fn get(&self, name: &str) -> ::payermax::__private::spec::doc::Node<'_> {
+        match name {
+            "status" => ::payermax::__private::spec::doc::ToNode::node(&self.status),
+            _ => ::payermax::__private::spec::doc::Node::Absent,
+        }
+    }
+    fn any_present(&self) -> bool {
+        false
+            || !::payermax::__private::spec::doc::ToNode::node(&self.status).is_absent()
+    }
+    fn generated_as(&self) -> ::std::option::Option<(u64, &str)> {
+        ::std::option::Option::Some((10816252109147996434u64, "PayResponse"))
+    }
+    fn field_at(&self, index: usize) -> ::payermax::__private::spec::doc::Node<'_> {
+        match index {
+            0usize => ::payermax::__private::spec::doc::ToNode::node(&self.status),
+            _ => ::payermax::__private::spec::doc::Node::Absent,
+        }
+    }
+}
+#[automatically_derived]
+impl ::payermax::__private::spec::doc::ToNode for PayResponse {
+    fn node(&self) -> ::payermax::__private::spec::doc::Node<'_> {
+        ::payermax::__private::spec::doc::Node::Obj(self)
+    }
+}
+///
+///
+/// PayerMax may send values this SDK does not know yet: they decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PaymentMethodType {
+    ///`BANK_TRANSFER`:
+    BankTransfer,
+    ///`REALTIME_PAYMENT`:
+    RealtimePayment,
+    /// A value the spec does not document, kept as received.
+    Unknown(::std::string::String),
+}
+impl PaymentMethodType {
+    ///Every documented value of [`PaymentMethodType`], in spec order.
+    pub const ALL: &'static [PaymentMethodType] = &[
+        PaymentMethodType::BankTransfer,
+        PaymentMethodType::RealtimePayment,
+    ];
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PaymentMethodType::BankTransfer => "BANK_TRANSFER",
+            PaymentMethodType::RealtimePayment => "REALTIME_PAYMENT",
+            PaymentMethodType::Unknown(s) => s,
+        }
+    }
+}
+#[automatically_derived]
+impl ::std::convert::From<&str> for PaymentMethodType {
+    fn from(s: &str) -> Self {
+        match s {
+            "BANK_TRANSFER" => PaymentMethodType::BankTransfer,
+            "REALTIME_PAYMENT" => PaymentMethodType::RealtimePayment,
+            other => PaymentMethodType::Unknown(other.to_owned()),
+        }
+    }
+}
+#[automatically_derived]
+impl ::std::fmt::Display for PaymentMethodType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[automatically_derived]
+impl ::payermax::__private::serde::Serialize for PaymentMethodType {
+    fn serialize<S: ::payermax::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+#[automatically_derived]
+impl ::payermax::__private::spec::doc::ToNode for PaymentMethodType {
+    fn node(&self) -> ::payermax::__private::spec::doc::Node<'_> {
+        ::payermax::__private::spec::doc::Node::Str(self.as_str())
+    }
+}
+#[automatically_derived]
+impl<'de> ::payermax::__private::serde::Deserialize<'de> for PaymentMethodType {
+    fn deserialize<D: ::payermax::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let s = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::payermax::__private::serde::Deserialize>::deserialize(d)?;
+        ::std::result::Result::Ok(PaymentMethodType::from(s.as_ref()))
+    }
+}
+///
+///
+/// PayerMax may send values this SDK does not know yet: they decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PayeeType {
+    ///`PERSONAL`:
+    Personal,
+    ///`CORPORATION`:
+    Corporation,
+    /// A value the spec does not document, kept as received.
+    Unknown(::std::string::String),
+}
+impl PayeeType {
+    ///Every documented value of [`PayeeType`], in spec order.
+    pub const ALL: &'static [PayeeType] = &[PayeeType::Personal, PayeeType::Corporation];
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PayeeType::Personal => "PERSONAL",
+            PayeeType::Corporation => "CORPORATION",
+            PayeeType::Unknown(s) => s,
+        }
+    }
+}
+#[automatically_derived]
+impl ::std::convert::From<&str> for PayeeType {
+    fn from(s: &str) -> Self {
+        match s {
+            "PERSONAL" => PayeeType::Personal,
+            "CORPORATION" => PayeeType::Corporation,
+            other => PayeeType::Unknown(other.to_owned()),
+        }
+    }
+}
+#[automatically_derived]
+impl ::std::fmt::Display for PayeeType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[automatically_derived]
+impl ::payermax::__private::serde::Serialize for PayeeType {
+    fn serialize<S: ::payermax::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+#[automatically_derived]
+impl ::payermax::__private::spec::doc::ToNode for PayeeType {
+    fn node(&self) -> ::payermax::__private::spec::doc::Node<'_> {
+        ::payermax::__private::spec::doc::Node::Str(self.as_str())
+    }
+}
+#[automatically_derived]
+impl<'de> ::payermax::__private::serde::Deserialize<'de> for PayeeType {
+    fn deserialize<D: ::payermax::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let s = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::payermax::__private::serde::Deserialize>::deserialize(d)?;
+        ::std::result::Result::Ok(PayeeType::from(s.as_ref()))
+    }
+}
+///
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::payermax::__private::serde::Serialize,
+    ::payermax::__private::serde::Deserialize
+)]
+#[serde(crate = "::payermax::__private::serde")]
+pub enum ClearingRail {
+    ///`SEPA`:
+    #[serde(rename = "SEPA")]
+    Sepa,
+    ///`LOCAL`:
+    #[serde(rename = "LOCAL")]
+    Local,
+}
+impl ClearingRail {
+    ///Every documented value of [`ClearingRail`], in spec order.
+    pub const ALL: &'static [ClearingRail] = &[ClearingRail::Sepa, ClearingRail::Local];
+    /// The wire value.
+    pub const fn as_str(&self) -> &'static str {
+        match self {
+            ClearingRail::Sepa => "SEPA",
+            ClearingRail::Local => "LOCAL",
+        }
+    }
+}
+#[automatically_derived]
+#[automatically_derived]
+impl ::std::fmt::Display for ClearingRail {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[automatically_derived]
+impl ::payermax::__private::spec::doc::ToNode for ClearingRail {
+    fn node(&self) -> ::payermax::__private::spec::doc::Node<'_> {
+        ::payermax::__private::spec::doc::Node::Str(self.as_str())
+    }
+}
+///
+///
+/// PayerMax may send values this SDK does not know yet: they decode as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PayoutStatus {
+    ///`PENDING`:
+    Pending,
+    ///`SUCCESS`:
+    Success,
+    ///`FAILED`:
+    Failed,
+    ///`BOUNCEBACK`:
+    Bounceback,
+    /// A value the spec does not document, kept as received.
+    Unknown(::std::string::String),
+}
+impl PayoutStatus {
+    ///Every documented value of [`PayoutStatus`], in spec order.
+    pub const ALL: &'static [PayoutStatus] = &[
+        PayoutStatus::Pending,
+        PayoutStatus::Success,
+        PayoutStatus::Failed,
+        PayoutStatus::Bounceback,
+    ];
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PayoutStatus::Pending => "PENDING",
+            PayoutStatus::Success => "SUCCESS",
+            PayoutStatus::Failed => "FAILED",
+            PayoutStatus::Bounceback => "BOUNCEBACK",
+            PayoutStatus::Unknown(s) => s,
+        }
+    }
+}
+#[automatically_derived]
+impl ::std::convert::From<&str> for PayoutStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "PENDING" => PayoutStatus::Pending,
+            "SUCCESS" => PayoutStatus::Success,
+            "FAILED" => PayoutStatus::Failed,
+            "BOUNCEBACK" => PayoutStatus::Bounceback,
+            other => PayoutStatus::Unknown(other.to_owned()),
+        }
+    }
+}
+#[automatically_derived]
+impl ::std::fmt::Display for PayoutStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[automatically_derived]
+impl ::payermax::__private::serde::Serialize for PayoutStatus {
+    fn serialize<S: ::payermax::__private::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+#[automatically_derived]
+impl ::payermax::__private::spec::doc::ToNode for PayoutStatus {
+    fn node(&self) -> ::payermax::__private::spec::doc::Node<'_> {
+        ::payermax::__private::spec::doc::Node::Str(self.as_str())
+    }
+}
+#[automatically_derived]
+impl<'de> ::payermax::__private::serde::Deserialize<'de> for PayoutStatus {
+    fn deserialize<D: ::payermax::__private::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let s = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::payermax::__private::serde::Deserialize>::deserialize(d)?;
+        ::std::result::Result::Ok(PayoutStatus::from(s.as_ref()))
+    }
+}
+/// The countries the spec describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Country {
+    ///Brazil (BR).
+    Br,
+    ///Norway (NO).
+    No,
+}
+impl Country {
+    /// ISO 3166-1 alpha-2 code.
+    pub const fn as_str(&self) -> &'static str {
+        match *self {
+            Country::Br => "BR",
+            Country::No => "NO",
+        }
+    }
+}
+/// The currencies the spec's payout methods pay in, with their precision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Currency {
+    ///BRL: 2 decimal places.
+    Brl,
+    ///EUR: 2 decimal places.
+    Eur,
+    ///NOK: 2 decimal places.
+    Nok,
+}
+impl Currency {
+    /// ISO 4217 code.
+    pub const fn as_str(&self) -> &'static str {
+        match *self {
+            Currency::Brl => "BRL",
+            Currency::Eur => "EUR",
+            Currency::Nok => "NOK",
+        }
+    }
+    /// Decimal places an amount in this currency may carry.
+    pub const fn decimals(&self) -> u8 {
+        match *self {
+            Currency::Brl => 2u8,
+            Currency::Eur => 2u8,
+            Currency::Nok => 2u8,
+        }
+    }
+    /// An amount in this currency: refuses more decimal places than the currency has
+    /// (`Currency::Krw.amount("10.5")` is an error).
+    pub fn amount(
+        &self,
+        value: &str,
+    ) -> ::std::result::Result<::payermax::Amount, ::payermax::AmountError> {
+        ::payermax::Amount::with_decimals(value, self.decimals())
+    }
+}
+/// Payee types per country (and rail) and payment method, with builders whose required
+/// fields are checked by the compiler.
+pub mod payee {
+    /// The state of a required builder field that has not been set.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct Missing;
+    ///Payees for Brazil (BR).
+    pub mod br {
+        #[allow(unused_imports)]
+        use super::super::*;
+        /**A payee for BR REALTIME_PAYMENT (pix): `REALTIME_PAYMENT` in BRL.
+
+Build it with [`Pix::builder`]; the compiler refuses `build()` until every required field is set.*/
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct Pix {
+            ///`payeeInfo.accountInfo.accountNo` (required).
+            pub account_no: ::std::string::String,
+        }
+        impl Pix {
+            /// The country code or rail name.
+            pub const MARKET: &'static str = "BR";
+            /// The spec's method id.
+            pub const METHOD_ID: &'static str = "pix";
+            /// `paymentMethodType`.
+            pub const METHOD_TYPE: &'static str = "REALTIME_PAYMENT";
+            /// The currency this method pays out in.
+            pub const CURRENCY: &'static str = "BRL";
+            /// Starts a builder with nothing set.
+            pub fn builder() -> PixBuilder<super::Missing> {
+                PixBuilder {
+                    account_no: super::Missing,
+                }
+            }
+        }
+        ///Builder for [`Pix`].
+        #[derive(Debug, Clone)]
+        #[must_use = "call `.build()` to get the payee"]
+        pub struct PixBuilder<R0> {
+            account_no: R0,
+        }
+        #[doc(hidden)]
+        #[diagnostic::on_unimplemented(
+            message = "missing required payee field `payeeInfo.accountInfo.accountNo` for BR REALTIME_PAYMENT (pix)",
+            label = "call `.account_no(...)` before `.build()`",
+            note = "the spec requires `payeeInfo.accountInfo.accountNo` for BR REALTIME_PAYMENT (pix); see payermax-spec/spec for its source"
+        )]
+        pub trait __PixAccountNoRequired {
+            #[doc(hidden)]
+            fn __take(self) -> ::std::string::String;
+        }
+        impl __PixAccountNoRequired for ::std::string::String {
+            fn __take(self) -> ::std::string::String {
+                self
+            }
+        }
+        impl<R0> PixBuilder<R0> {
+            ///Sets `payeeInfo.accountInfo.accountNo`.
+            pub fn account_no(
+                self,
+                value: impl ::std::convert::Into<::std::string::String>,
+            ) -> PixBuilder<::std::string::String> {
+                PixBuilder {
+                    account_no: value.into(),
+                }
+            }
+        }
+        impl<R0> PixBuilder<R0> {
+            /// The payee; the compiler refuses it until every required field is set.
+            pub fn build(self) -> Pix
+            where
+                R0: __PixAccountNoRequired,
+            {
+                Pix {
+                    account_no: __PixAccountNoRequired::__take(self.account_no),
+                }
+            }
+        }
+        #[automatically_derived]
+        impl ::std::convert::From<Pix> for PayeeInfo {
+            fn from(p: Pix) -> Self {
+                #[allow(unused_mut)]
+                let mut out = PayeeInfo {
+                    payment_method_type: PaymentMethodType::RealtimePayment,
+                    target_org: ::std::option::Option::Some(
+                        ::std::string::String::from("PIX"),
+                    ),
+                    payee_type: ::std::option::Option::None,
+                    account_info: AccountInfo {
+                        account_no: p.account_no,
+                    },
+                    bank_info: ::std::option::Option::None,
+                    name: ::std::option::Option::None,
+                };
+                out
+            }
+        }
+        /**A payee for BR BANK_TRANSFER (bank_transfer): `BANK_TRANSFER` in BRL.
+
+Build it with [`BankTransfer::builder`]; the compiler refuses `build()` until every required field is set.*/
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct BankTransfer {
+            ///`payeeInfo.accountInfo.accountNo` (required).
+            pub account_no: ::std::string::String,
+            ///`payeeInfo.name` (required).
+            pub name: Name,
+        }
+        impl BankTransfer {
+            /// The country code or rail name.
+            pub const MARKET: &'static str = "BR";
+            /// The spec's method id.
+            pub const METHOD_ID: &'static str = "bank_transfer";
+            /// `paymentMethodType`.
+            pub const METHOD_TYPE: &'static str = "BANK_TRANSFER";
+            /// The currency this method pays out in.
+            pub const CURRENCY: &'static str = "BRL";
+            /// Starts a builder with nothing set.
+            pub fn builder() -> BankTransferBuilder<super::Missing, super::Missing> {
+                BankTransferBuilder {
+                    account_no: super::Missing,
+                    name: super::Missing,
+                }
+            }
+        }
+        ///Builder for [`BankTransfer`].
+        #[derive(Debug, Clone)]
+        #[must_use = "call `.build()` to get the payee"]
+        pub struct BankTransferBuilder<R0, R1> {
+            account_no: R0,
+            name: R1,
+        }
+        #[doc(hidden)]
+        #[diagnostic::on_unimplemented(
+            message = "missing required payee field `payeeInfo.accountInfo.accountNo` for BR BANK_TRANSFER (bank_transfer)",
+            label = "call `.account_no(...)` before `.build()`",
+            note = "the spec requires `payeeInfo.accountInfo.accountNo` for BR BANK_TRANSFER (bank_transfer); see payermax-spec/spec for its source"
+        )]
+        pub trait __BankTransferAccountNoRequired {
+            #[doc(hidden)]
+            fn __take(self) -> ::std::string::String;
+        }
+        impl __BankTransferAccountNoRequired for ::std::string::String {
+            fn __take(self) -> ::std::string::String {
+                self
+            }
+        }
+        #[doc(hidden)]
+        #[diagnostic::on_unimplemented(
+            message = "missing required payee field `payeeInfo.name` for BR BANK_TRANSFER (bank_transfer)",
+            label = "call `.name(...)` before `.build()`",
+            note = "the spec requires `payeeInfo.name` for BR BANK_TRANSFER (bank_transfer); see payermax-spec/spec for its source"
+        )]
+        pub trait __BankTransferNameRequired {
+            #[doc(hidden)]
+            fn __take(self) -> Name;
+        }
+        impl __BankTransferNameRequired for Name {
+            fn __take(self) -> Name {
+                self
+            }
+        }
+        impl<R0, R1> BankTransferBuilder<R0, R1> {
+            ///Sets `payeeInfo.accountInfo.accountNo`.
+            pub fn account_no(
+                self,
+                value: impl ::std::convert::Into<::std::string::String>,
+            ) -> BankTransferBuilder<::std::string::String, R1> {
+                BankTransferBuilder {
+                    account_no: value.into(),
+                    name: self.name,
+                }
+            }
+            ///Sets `payeeInfo.name`.
+            pub fn name(self, value: Name) -> BankTransferBuilder<R0, Name> {
+                BankTransferBuilder {
+                    account_no: self.account_no,
+                    name: value,
+                }
+            }
+        }
+        impl<R0, R1> BankTransferBuilder<R0, R1> {
+            /// The payee; the compiler refuses it until every required field is set.
+            pub fn build(self) -> BankTransfer
+            where
+                R0: __BankTransferAccountNoRequired,
+                R1: __BankTransferNameRequired,
+            {
+                BankTransfer {
+                    account_no: __BankTransferAccountNoRequired::__take(self.account_no),
+                    name: __BankTransferNameRequired::__take(self.name),
+                }
+            }
+        }
+        #[automatically_derived]
+        impl ::std::convert::From<BankTransfer> for PayeeInfo {
+            fn from(p: BankTransfer) -> Self {
+                #[allow(unused_mut)]
+                let mut out = PayeeInfo {
+                    payment_method_type: PaymentMethodType::BankTransfer,
+                    target_org: ::std::option::Option::None,
+                    payee_type: ::std::option::Option::None,
+                    account_info: AccountInfo {
+                        account_no: p.account_no,
+                    },
+                    bank_info: ::std::option::Option::None,
+                    name: ::std::option::Option::Some(p.name),
+                };
+                out
+            }
+        }
+    }
+    ///Payees for Norway (NO).
+    pub mod no {
+        #[allow(unused_imports)]
+        use super::super::*;
+        /**A payee for NO BANK_TRANSFER (bank_transfer): `BANK_TRANSFER` in NOK.
+
+Build it with [`BankTransfer::builder`]; the compiler refuses `build()` until every required field is set.*/
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct BankTransfer {
+            ///`payeeInfo.accountInfo.accountNo` (required).
+            pub account_no: ::std::string::String,
+        }
+        impl BankTransfer {
+            /// The country code or rail name.
+            pub const MARKET: &'static str = "NO";
+            /// The spec's method id.
+            pub const METHOD_ID: &'static str = "bank_transfer";
+            /// `paymentMethodType`.
+            pub const METHOD_TYPE: &'static str = "BANK_TRANSFER";
+            /// The currency this method pays out in.
+            pub const CURRENCY: &'static str = "NOK";
+            /// Starts a builder with nothing set.
+            pub fn builder() -> BankTransferBuilder<super::Missing> {
+                BankTransferBuilder {
+                    account_no: super::Missing,
+                }
+            }
+        }
+        ///Builder for [`BankTransfer`].
+        #[derive(Debug, Clone)]
+        #[must_use = "call `.build()` to get the payee"]
+        pub struct BankTransferBuilder<R0> {
+            account_no: R0,
+        }
+        #[doc(hidden)]
+        #[diagnostic::on_unimplemented(
+            message = "missing required payee field `payeeInfo.accountInfo.accountNo` for NO BANK_TRANSFER (bank_transfer)",
+            label = "call `.account_no(...)` before `.build()`",
+            note = "the spec requires `payeeInfo.accountInfo.accountNo` for NO BANK_TRANSFER (bank_transfer); see payermax-spec/spec for its source"
+        )]
+        pub trait __BankTransferAccountNoRequired {
+            #[doc(hidden)]
+            fn __take(self) -> ::std::string::String;
+        }
+        impl __BankTransferAccountNoRequired for ::std::string::String {
+            fn __take(self) -> ::std::string::String {
+                self
+            }
+        }
+        impl<R0> BankTransferBuilder<R0> {
+            ///Sets `payeeInfo.accountInfo.accountNo`.
+            pub fn account_no(
+                self,
+                value: impl ::std::convert::Into<::std::string::String>,
+            ) -> BankTransferBuilder<::std::string::String> {
+                BankTransferBuilder {
+                    account_no: value.into(),
+                }
+            }
+        }
+        impl<R0> BankTransferBuilder<R0> {
+            /// The payee; the compiler refuses it until every required field is set.
+            pub fn build(self) -> BankTransfer
+            where
+                R0: __BankTransferAccountNoRequired,
+            {
+                BankTransfer {
+                    account_no: __BankTransferAccountNoRequired::__take(self.account_no),
+                }
+            }
+        }
+        #[automatically_derived]
+        impl ::std::convert::From<BankTransfer> for PayeeInfo {
+            fn from(p: BankTransfer) -> Self {
+                #[allow(unused_mut)]
+                let mut out = PayeeInfo {
+                    payment_method_type: PaymentMethodType::BankTransfer,
+                    target_org: ::std::option::Option::None,
+                    payee_type: ::std::option::Option::None,
+                    account_info: AccountInfo {
+                        account_no: p.account_no,
+                    },
+                    bank_info: ::std::option::Option::None,
+                    name: ::std::option::Option::None,
+                };
+                out
+            }
+        }
+    }
+    ///Payees for Single Euro Payments Area (SEPA).
+    pub mod sepa {
+        #[allow(unused_imports)]
+        use super::super::*;
+        /**A payee for SEPA BANK_TRANSFER (sepa): `BANK_TRANSFER` in EUR.
+
+Build it with [`Sepa::builder`]; the compiler refuses `build()` until every required field is set.*/
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct Sepa {
+            ///`payeeInfo.accountInfo.accountNo` (required).
+            pub account_no: ::std::string::String,
+            ///`payeeInfo.bankInfo.bankCode` (required).
+            pub bank_code: ::std::string::String,
+        }
+        impl Sepa {
+            /// The country code or rail name.
+            pub const MARKET: &'static str = "SEPA";
+            /// The spec's method id.
+            pub const METHOD_ID: &'static str = "sepa";
+            /// `paymentMethodType`.
+            pub const METHOD_TYPE: &'static str = "BANK_TRANSFER";
+            /// The currency this method pays out in.
+            pub const CURRENCY: &'static str = "EUR";
+            /// Starts a builder with nothing set.
+            pub fn builder() -> SepaBuilder<super::Missing, super::Missing> {
+                SepaBuilder {
+                    account_no: super::Missing,
+                    bank_code: super::Missing,
+                }
+            }
+        }
+        ///Builder for [`Sepa`].
+        #[derive(Debug, Clone)]
+        #[must_use = "call `.build()` to get the payee"]
+        pub struct SepaBuilder<R0, R1> {
+            account_no: R0,
+            bank_code: R1,
+        }
+        #[doc(hidden)]
+        #[diagnostic::on_unimplemented(
+            message = "missing required payee field `payeeInfo.accountInfo.accountNo` for SEPA BANK_TRANSFER (sepa)",
+            label = "call `.account_no(...)` before `.build()`",
+            note = "the spec requires `payeeInfo.accountInfo.accountNo` for SEPA BANK_TRANSFER (sepa); see payermax-spec/spec for its source"
+        )]
+        pub trait __SepaAccountNoRequired {
+            #[doc(hidden)]
+            fn __take(self) -> ::std::string::String;
+        }
+        impl __SepaAccountNoRequired for ::std::string::String {
+            fn __take(self) -> ::std::string::String {
+                self
+            }
+        }
+        #[doc(hidden)]
+        #[diagnostic::on_unimplemented(
+            message = "missing required payee field `payeeInfo.bankInfo.bankCode` for SEPA BANK_TRANSFER (sepa)",
+            label = "call `.bank_code(...)` before `.build()`",
+            note = "the spec requires `payeeInfo.bankInfo.bankCode` for SEPA BANK_TRANSFER (sepa); see payermax-spec/spec for its source"
+        )]
+        pub trait __SepaBankCodeRequired {
+            #[doc(hidden)]
+            fn __take(self) -> ::std::string::String;
+        }
+        impl __SepaBankCodeRequired for ::std::string::String {
+            fn __take(self) -> ::std::string::String {
+                self
+            }
+        }
+        impl<R0, R1> SepaBuilder<R0, R1> {
+            ///Sets `payeeInfo.accountInfo.accountNo`.
+            pub fn account_no(
+                self,
+                value: impl ::std::convert::Into<::std::string::String>,
+            ) -> SepaBuilder<::std::string::String, R1> {
+                SepaBuilder {
+                    account_no: value.into(),
+                    bank_code: self.bank_code,
+                }
+            }
+            ///Sets `payeeInfo.bankInfo.bankCode`.
+            pub fn bank_code(
+                self,
+                value: impl ::std::convert::Into<::std::string::String>,
+            ) -> SepaBuilder<R0, ::std::string::String> {
+                SepaBuilder {
+                    account_no: self.account_no,
+                    bank_code: value.into(),
+                }
+            }
+        }
+        impl<R0, R1> SepaBuilder<R0, R1> {
+            /// The payee; the compiler refuses it until every required field is set.
+            pub fn build(self) -> Sepa
+            where
+                R0: __SepaAccountNoRequired,
+                R1: __SepaBankCodeRequired,
+            {
+                Sepa {
+                    account_no: __SepaAccountNoRequired::__take(self.account_no),
+                    bank_code: __SepaBankCodeRequired::__take(self.bank_code),
+                }
+            }
+        }
+        #[automatically_derived]
+        impl ::std::convert::From<Sepa> for PayeeInfo {
+            fn from(p: Sepa) -> Self {
+                #[allow(unused_mut)]
+                let mut out = PayeeInfo {
+                    payment_method_type: PaymentMethodType::BankTransfer,
+                    target_org: ::std::option::Option::None,
+                    payee_type: ::std::option::Option::None,
+                    account_info: AccountInfo {
+                        account_no: p.account_no,
+                    },
+                    bank_info: ::std::option::Option::Some(BankInfo {
+                        bank_code: ::std::option::Option::Some(p.bank_code),
+                    }),
+                    name: ::std::option::Option::None,
+                };
+                out
+            }
+        }
+    }
+}
+/// Every documented error code and what to do after it, from the spec.
+pub static ERROR_TABLE: &[(&str, ::payermax::__private::runtime::RetryClass)] = &[
+    ("ORDER_REPEAT", ::payermax::__private::runtime::RetryClass::DoNotResend),
+];
+/// The rule plan these bindings were generated from (`payermax_spec::plan`), read once
+/// from the JSON the macro embedded: validators run it without reading the spec's YAML.
+#[doc(hidden)]
+pub fn loaded_plan() -> &'static ::payermax::__private::spec::plan::Plan {
+    static PLAN: ::std::sync::OnceLock<::payermax::__private::spec::plan::Plan> = ::std::sync::OnceLock::new();
+    PLAN.get_or_init(|| match ::payermax::__private::spec::plan::Plan::from_json(
+        r#"{"types":[{"name":"PayRequest","fields":[{"name":"outTradeNo","kind":"Text","required":true,"len":{"max":63},"pattern":{"source":"^[A-Za-z0-9_]{1,63}$","class":{"Bytes":{"class":10633823849912963253799171395480977408,"min":1,"max":63}}}},{"name":"country","kind":"Text","required":true},{"name":"clearingRail","kind":{"Enum":2}},{"name":"trade","kind":{"Object":1},"required":true},{"name":"payeeInfo","kind":{"Object":2},"required":true}],"names":{"slots":[5,0,0,0,0,2,3,0,0,0,0,0,1,0,0,4]}},{"name":"Trade","fields":[{"name":"amount","kind":"Amount","required":true,"len":{"max":12}},{"name":"currency","kind":"Text","required":true}],"names":{"slots":[0,2,0,1]}},{"name":"PayeeInfo","fields":[{"name":"paymentMethodType","kind":{"Enum":0},"required":true},{"name":"targetOrg","kind":"Text"},{"name":"payeeType","kind":{"Enum":1}},{"name":"accountInfo","kind":{"Object":3},"required":true},{"name":"bankInfo","kind":{"Object":4}},{"name":"name","kind":{"Object":5}}],"names":{"slots":[0,0,0,3,4,1,0,0,5,2,0,0,6,0,0,0]}},{"name":"AccountInfo","fields":[{"name":"accountNo","kind":"Text","required":true,"len":{"max":128}}],"names":{"slots":[0,1,0,0]}},{"name":"BankInfo","fields":[{"name":"bankCode","kind":"Text","len":{"max":64}}],"names":{"slots":[0,0,1,0]}},{"name":"Name","fields":[{"name":"firstName","kind":"Text","len":{"max":64}},{"name":"lastName","kind":"Text","len":{"max":64}}],"names":{"slots":[0,0,2,1]}},{"name":"PayResponse","fields":[{"name":"status","kind":{"Enum":3}}],"names":{"slots":[0,0,1,0]}}],"enums":[{"name":"PaymentMethodType","values":["BANK_TRANSFER","REALTIME_PAYMENT"],"lenient":true},{"name":"PayeeType","values":["PERSONAL","CORPORATION"],"lenient":true},{"name":"ClearingRail","values":["SEPA","LOCAL"]},{"name":"PayoutStatus","values":["PENDING","SUCCESS","FAILED","BOUNCEBACK"],"lenient":true}],"payout":0,"rule_roots":[0],"method_types":["BANK_TRANSFER","REALTIME_PAYMENT"],"paths":[{"text":"country","segments":["country"],"resolved":[{"root":0,"chain":[{"ty":0,"field":1}],"target":"Str"}]},{"text":"clearingRail","segments":["clearingRail"],"resolved":[{"root":0,"chain":[{"ty":0,"field":2}],"target":"Str"}]},{"text":"payeeInfo.paymentMethodType","segments":["payeeInfo","paymentMethodType"],"resolved":[{"root":0,"chain":[{"ty":0,"field":4},{"ty":2,"field":0}],"target":"Str"}]},{"text":"payeeInfo.targetOrg","segments":["payeeInfo","targetOrg"],"resolved":[{"root":0,"chain":[{"ty":0,"field":4},{"ty":2,"field":1}],"target":"Str"}]},{"text":"payeeInfo.payeeType","segments":["payeeInfo","payeeType"],"resolved":[{"root":0,"chain":[{"ty":0,"field":4},{"ty":2,"field":2}],"target":"Str"}]},{"text":"trade.amount","segments":["trade","amount"],"resolved":[{"root":0,"chain":[{"ty":0,"field":3},{"ty":1,"field":0}],"target":"Str"}]},{"text":"trade.currency","segments":["trade","currency"],"resolved":[{"root":0,"chain":[{"ty":0,"field":3},{"ty":1,"field":1}],"target":"Str"}]},{"text":"payeeInfo.accountInfo.accountNo","segments":["payeeInfo","accountInfo","accountNo"],"resolved":[{"root":0,"chain":[{"ty":0,"field":4},{"ty":2,"field":3},{"ty":3,"field":0}],"target":"Str"}]},{"text":"payeeInfo.name","segments":["payeeInfo","name"],"resolved":[{"root":0,"chain":[{"ty":0,"field":4},{"ty":2,"field":5}],"target":"Object"}]},{"text":"payeeInfo.bankInfo.bankCode","segments":["payeeInfo","bankInfo","bankCode"],"resolved":[{"root":0,"chain":[{"ty":0,"field":4},{"ty":2,"field":4},{"ty":4,"field":0}],"target":"Str"}]}],"countries":[{"key":"BR","file":"/work/main/payermax-spec/tests/fixtures/mini/countries/br.yaml","rail":false,"decimals":[["BRL",2]],"methods":[{"id":"pix","method_type":"REALTIME_PAYMENT","currency":"BRL","what":"BR REALTIME_PAYMENT (pix)","org":{"required":true,"values":["PIX"],"refuse_unlisted":true,"allowed":["PIX"]},"limits":{"min":{"value":"0.01","digits":["","01"]},"max":{"value":"5000","digits":["5000",""]}},"rules":[{"path":7,"pattern":{"source":"^[0-9]+$","class":{"Bytes":{"class":287948901175001088,"min":1,"max":null}}}}]},{"id":"bank_transfer","method_type":"BANK_TRANSFER","currency":"BRL","what":"BR BANK_TRANSFER (bank_transfer)","limits":{},"rules":[{"path":8,"required":true}]}],"by_type":[{"method_type":"REALTIME_PAYMENT","first":0},{"method_type":"BANK_TRANSFER","first":1}],"unlisted":"DeclaredPass"},{"key":"NO","file":"/work/main/payermax-spec/tests/fixtures/mini/countries/no.yaml","rail":false,"decimals":[["NOK",2]],"methods":[{"id":"bank_transfer","method_type":"BANK_TRANSFER","currency":"NOK","what":"NO BANK_TRANSFER (bank_transfer)","limits":{},"rules":[]}],"by_type":[{"method_type":"BANK_TRANSFER","first":0}],"unlisted":"DeclaredPass"}],"rails":[{"key":"SEPA","file":"/work/main/payermax-spec/tests/fixtures/mini/rails/sepa.yaml","rail":true,"reach":["AT","NO","DE"],"decimals":[["EUR",2]],"methods":[{"id":"sepa","method_type":"BANK_TRANSFER","currency":"EUR","what":"SEPA BANK_TRANSFER (sepa)","limits":{},"rules":[{"path":7,"required":true,"check":"Iban"},{"path":9,"required":true,"check":"SwiftBic"}]}],"by_type":[{"method_type":"BANK_TRANSFER","first":0}],"unlisted":"Refused"}],"fingerprint":10816252109147996434}"#,
+    ) {
+        ::std::result::Result::Ok(plan) => plan,
+        ::std::result::Result::Err(e) => {
+            ::std::unreachable!("rule plan written at compile time: {e}")
+        }
+    })
+}
+/// The spec these bindings were generated from, loaded once (bulk files use it).
+pub fn loaded_spec() -> &'static ::payermax::__private::spec::Spec {
+    static SPEC: ::std::sync::OnceLock<::payermax::__private::spec::Spec> = ::std::sync::OnceLock::new();
+    SPEC.get_or_init(|| match ::payermax::__private::spec::builtin() {
+        ::std::result::Result::Ok(spec) => spec,
+        ::std::result::Result::Err(e) => {
+            ::std::unreachable!("spec checked at compile time: {e}")
+        }
+    })
+}
+impl PayRequest {
+    ///Checks every rule of the spec, API-wide and of the request's country (or rail) and method: all violations at once, each with its JSON path, sorted by path.
+    pub fn validate(
+        &self,
+    ) -> ::std::result::Result<(), ::payermax::__private::runtime::ValidationErrors> {
+        if self.__payermax_fast_valid() {
+            return ::std::result::Result::Ok(());
+        }
+        ::payermax::__private::validate(
+            loaded_plan(),
+            ::payermax::__private::Check::Payout,
+            self,
+        )
+    }
+    /// Whether [`validate`](Self::validate) would return `Ok(())`: the same
+    /// verdict, from the same generated code, without building a report. It
+    /// never allocates; use it to screen many requests (a bulk file, a queue)
+    /// and call `validate()` on the ones that fail, for their violations.
+    #[must_use]
+    pub fn is_valid(&self) -> bool {
+        self.__payermax_fast_valid()
+    }
+}
+const _: () = {
+    impl AccountInfo {
+        #[allow(
+            dead_code,
+            unused_variables,
+            clippy::all,
+            clippy::pedantic,
+            clippy::nursery
+        )]
+        #[inline]
+        fn __payermax_fields_ok(&self, payout: bool) -> bool {
+            {
+                let s: &str = self.account_no.as_str();
+                if s.is_empty() {
+                    if payout {
+                        return false;
+                    }
+                } else {
+                    if !::payermax::__private::spec::fast::max_chars(s, 128usize) {
+                        return false;
+                    }
+                }
+            }
+            true
+        }
+    }
+    impl BankInfo {
+        #[allow(
+            dead_code,
+            unused_variables,
+            clippy::all,
+            clippy::pedantic,
+            clippy::nursery
+        )]
+        #[inline]
+        fn __payermax_fields_ok(&self, payout: bool) -> bool {
+            match self.bank_code.as_ref().map(|v| v.as_str()) {
+                ::std::option::Option::Some(s) if !s.is_empty() => {
+                    if !::payermax::__private::spec::fast::max_chars(s, 64usize) {
+                        return false;
+                    }
+                }
+                _ => {}
+            }
+            true
+        }
+    }
+    impl Name {
+        #[allow(
+            dead_code,
+            unused_variables,
+            clippy::all,
+            clippy::pedantic,
+            clippy::nursery
+        )]
+        #[inline]
+        fn __payermax_fields_ok(&self, payout: bool) -> bool {
+            match self.first_name.as_ref().map(|v| v.as_str()) {
+                ::std::option::Option::Some(s) if !s.is_empty() => {
+                    if !::payermax::__private::spec::fast::max_chars(s, 64usize) {
+                        return false;
+                    }
+                }
+                _ => {}
+            }
+            match self.last_name.as_ref().map(|v| v.as_str()) {
+                ::std::option::Option::Some(s) if !s.is_empty() => {
+                    if !::payermax::__private::spec::fast::max_chars(s, 64usize) {
+                        return false;
+                    }
+                }
+                _ => {}
+            }
+            true
+        }
+    }
+    impl PayRequest {
+        #[allow(
+            dead_code,
+            unused_variables,
+            clippy::all,
+            clippy::pedantic,
+            clippy::nursery
+        )]
+        #[inline]
+        fn __payermax_fields_ok(&self, payout: bool) -> bool {
+            {
+                let s: &str = self.out_trade_no.as_str();
+                if s.is_empty() {
+                    if payout {
+                        return false;
+                    }
+                } else {
+                    if !::payermax::__private::spec::fast::max_chars(s, 63usize) {
+                        return false;
+                    }
+                    if !::payermax::__private::spec::fast::bytes_match::<
+                        10633823849912963253799171395480977408u128,
+                    >(
+                        s,
+                        1usize,
+                        63usize,
+                        |b: u8| {
+                            false | (b.wrapping_sub(48u8) <= 9u8)
+                                | (b.wrapping_sub(65u8) <= 25u8) | (b == 95u8)
+                                | (b.wrapping_sub(97u8) <= 25u8)
+                        },
+                    ) {
+                        return false;
+                    }
+                }
+            }
+            {
+                let s: &str = self.country.as_str();
+                if s.is_empty() {
+                    if payout {
+                        return false;
+                    }
+                } else {}
+            }
+            match self.clearing_rail.as_ref().map(|v| v.as_str()) {
+                ::std::option::Option::Some(s) if !s.is_empty() => {}
+                _ => {}
+            }
+            if !self.trade.__payermax_fields_ok(payout) {
+                return false;
+            }
+            if !self.payee_info.__payermax_fields_ok(payout) {
+                return false;
+            }
+            true
+        }
+    }
+    impl PayeeInfo {
+        #[allow(
+            dead_code,
+            unused_variables,
+            clippy::all,
+            clippy::pedantic,
+            clippy::nursery
+        )]
+        #[inline]
+        fn __payermax_fields_ok(&self, payout: bool) -> bool {
+            {
+                let s: &str = self.payment_method_type.as_str();
+                if s.is_empty() {
+                    if payout {
+                        return false;
+                    }
+                } else {}
+            }
+            match self.target_org.as_ref().map(|v| v.as_str()) {
+                ::std::option::Option::Some(s) if !s.is_empty() => {}
+                _ => {}
+            }
+            match self.payee_type.as_ref().map(|v| v.as_str()) {
+                ::std::option::Option::Some(s) if !s.is_empty() => {}
+                _ => {}
+            }
+            if !self.account_info.__payermax_fields_ok(payout) {
+                return false;
+            }
+            match &self.bank_info {
+                ::std::option::Option::Some(v) => {
+                    if !v.__payermax_fields_ok(payout) {
+                        return false;
+                    }
+                }
+                ::std::option::Option::None => {}
+            }
+            match &self.name {
+                ::std::option::Option::Some(v) => {
+                    if !v.__payermax_fields_ok(payout) {
+                        return false;
+                    }
+                }
+                ::std::option::Option::None => {}
+            }
+            true
+        }
+    }
+    impl Trade {
+        #[allow(
+            dead_code,
+            unused_variables,
+            clippy::all,
+            clippy::pedantic,
+            clippy::nursery
+        )]
+        #[inline]
+        fn __payermax_fields_ok(&self, payout: bool) -> bool {
+            {
+                let s: &str = self.amount.as_str();
+                if s.is_empty() {
+                    if payout {
+                        return false;
+                    }
+                } else {
+                    if !::payermax::__private::spec::fast::max_chars(s, 12usize) {
+                        return false;
+                    }
+                }
+            }
+            {
+                let s: &str = self.currency.as_str();
+                if s.is_empty() {
+                    if payout {
+                        return false;
+                    }
+                } else {}
+            }
+            true
+        }
+    }
+    /// The fields the method rules read, by number (generated; see `__payermax_method_ok`).
+    #[doc(hidden)]
+    #[allow(non_camel_case_types, dead_code)]
+    trait __PayermaxRuleFields {
+        fn __payermax_field(
+            &self,
+            index: usize,
+        ) -> ::payermax::__private::spec::fast::Field<'_>;
+    }
+    /// The country and method rules of the spec, as straight-line code, for the payout and
+    /// element-validation requests alike (`payout`: absent required fields count).
+    #[allow(
+        dead_code,
+        unused_variables,
+        unreachable_code,
+        clippy::all,
+        clippy::pedantic,
+        clippy::nursery
+    )]
+    fn __payermax_method_ok<T: __PayermaxRuleFields>(req: &T, payout: bool) -> bool {
+        let (
+            ::std::option::Option::Some(country),
+            ::std::option::Option::Some(method_type),
+        ) = (req.__payermax_field(0usize).text(), req.__payermax_field(2usize).text())
+        else {
+            return true;
+        };
+        let target_org: ::std::option::Option<&str> = req
+            .__payermax_field(3usize)
+            .text();
+        let payee_type: ::std::option::Option<&str> = req
+            .__payermax_field(4usize)
+            .text();
+        let amount: ::std::option::Option<&str> = req.__payermax_field(5usize).text();
+        let currency: ::std::option::Option<&str> = req.__payermax_field(6usize).text();
+        match req.__payermax_field(1usize).text() {
+            ::std::option::Option::Some("SEPA") => {
+                if !::core::matches!(country, "AT" | "NO" | "DE") {
+                    return false;
+                }
+                return {
+                    let index: usize = match (
+                        method_type.len(),
+                        ::payermax::__private::spec::fast::pack16(method_type),
+                    ) {
+                        (13usize, 6518148810054692549713558651202u128) => 0usize,
+                        _ => return false,
+                    };
+                    match index {
+                        0usize => {
+                            if let (
+                                ::std::option::Option::Some(amount),
+                                ::std::option::Option::Some(currency),
+                            ) = (amount, currency) {
+                                if let ::std::option::Option::Some(amount) = ::payermax::__private::spec::fast::Decimal::parse(
+                                    amount,
+                                ) {
+                                    if amount.digits() > 18 {
+                                        return false;
+                                    }
+                                    match (
+                                        currency.len(),
+                                        ::payermax::__private::spec::fast::pack16(currency),
+                                    ) {
+                                        (3usize, 5395781u128) => {
+                                            if amount.scale() > 2usize {
+                                                return false;
+                                            }
+                                        }
+                                        _ => {}
+                                    }
+                                    if currency == "EUR" {}
+                                }
+                            }
+                            match req.__payermax_field(7usize) {
+                                ::payermax::__private::spec::fast::Field::Str(s) => {
+                                    if ::payermax::__private::spec::fast::NamedCheck::Iban
+                                        .check(s)
+                                        .is_err()
+                                    {
+                                        return false;
+                                    }
+                                }
+                                ::payermax::__private::spec::fast::Field::Present => {}
+                                ::payermax::__private::spec::fast::Field::Absent => {
+                                    if payout {
+                                        return false;
+                                    }
+                                }
+                            }
+                            match req.__payermax_field(9usize) {
+                                ::payermax::__private::spec::fast::Field::Str(s) => {
+                                    if ::payermax::__private::spec::fast::NamedCheck::SwiftBic
+                                        .check(s)
+                                        .is_err()
+                                    {
+                                        return false;
+                                    }
+                                }
+                                ::payermax::__private::spec::fast::Field::Present => {}
+                                ::payermax::__private::spec::fast::Field::Absent => {
+                                    if payout {
+                                        return false;
+                                    }
+                                }
+                            }
+                            true
+                        }
+                        _ => true,
+                    }
+                };
+            }
+            _ => {}
+        }
+        match (country.len(), ::payermax::__private::spec::fast::pack16(country)) {
+            (2usize, 21058u128) => {
+                let index: usize = match (
+                    method_type.len(),
+                    ::payermax::__private::spec::fast::pack16(method_type),
+                ) {
+                    (16usize, 112061556415352941041686125615566112082u128) => 0usize,
+                    (13usize, 6518148810054692549713558651202u128) => 1usize,
+                    _ => {
+                        return ::core::matches!(
+                            method_type, "BANK_TRANSFER" | "REALTIME_PAYMENT"
+                        );
+                    }
+                };
+                match index {
+                    0usize => {
+                        match target_org {
+                            ::std::option::Option::None => {
+                                if payout {
+                                    return false;
+                                }
+                            }
+                            ::std::option::Option::Some(o) => {
+                                if !::core::matches!(o, "PIX") {
+                                    return false;
+                                }
+                            }
+                        }
+                        if let (
+                            ::std::option::Option::Some(amount),
+                            ::std::option::Option::Some(currency),
+                        ) = (amount, currency) {
+                            if let ::std::option::Option::Some(amount) = ::payermax::__private::spec::fast::Decimal::parse(
+                                amount,
+                            ) {
+                                if amount.digits() > 18 {
+                                    return false;
+                                }
+                                match (
+                                    currency.len(),
+                                    ::payermax::__private::spec::fast::pack16(currency),
+                                ) {
+                                    (3usize, 5001794u128) => {
+                                        if amount.scale() > 2usize {
+                                            return false;
+                                        }
+                                    }
+                                    _ => {}
+                                }
+                                if currency == "BRL" {
+                                    if amount.cmp_digits(b"", b"01")
+                                        == ::std::cmp::Ordering::Less
+                                    {
+                                        return false;
+                                    }
+                                    if amount.cmp_digits(b"5000", b"")
+                                        == ::std::cmp::Ordering::Greater
+                                    {
+                                        return false;
+                                    }
+                                }
+                            }
+                        }
+                        match req.__payermax_field(7usize) {
+                            ::payermax::__private::spec::fast::Field::Str(s) => {
+                                if !::payermax::__private::spec::fast::bytes_match::<
+                                    287948901175001088u128,
+                                >(
+                                    s,
+                                    1usize,
+                                    usize::MAX,
+                                    |b: u8| false | (b.wrapping_sub(48u8) <= 9u8),
+                                ) {
+                                    return false;
+                                }
+                            }
+                            ::payermax::__private::spec::fast::Field::Present => {}
+                            ::payermax::__private::spec::fast::Field::Absent => {}
+                        }
+                        true
+                    }
+                    1usize => {
+                        if let (
+                            ::std::option::Option::Some(amount),
+                            ::std::option::Option::Some(currency),
+                        ) = (amount, currency) {
+                            if let ::std::option::Option::Some(amount) = ::payermax::__private::spec::fast::Decimal::parse(
+                                amount,
+                            ) {
+                                if amount.digits() > 18 {
+                                    return false;
+                                }
+                                match (
+                                    currency.len(),
+                                    ::payermax::__private::spec::fast::pack16(currency),
+                                ) {
+                                    (3usize, 5001794u128) => {
+                                        if amount.scale() > 2usize {
+                                            return false;
+                                        }
+                                    }
+                                    _ => {}
+                                }
+                                if currency == "BRL" {}
+                            }
+                        }
+                        match req.__payermax_field(8usize) {
+                            ::payermax::__private::spec::fast::Field::Str(s) => {}
+                            ::payermax::__private::spec::fast::Field::Present => {}
+                            ::payermax::__private::spec::fast::Field::Absent => {
+                                if payout {
+                                    return false;
+                                }
+                            }
+                        }
+                        true
+                    }
+                    _ => true,
+                }
+            }
+            (2usize, 20302u128) => {
+                let index: usize = match (
+                    method_type.len(),
+                    ::payermax::__private::spec::fast::pack16(method_type),
+                ) {
+                    (13usize, 6518148810054692549713558651202u128) => 0usize,
+                    _ => {
+                        return ::core::matches!(
+                            method_type, "BANK_TRANSFER" | "REALTIME_PAYMENT"
+                        );
+                    }
+                };
+                match index {
+                    0usize => {
+                        if let (
+                            ::std::option::Option::Some(amount),
+                            ::std::option::Option::Some(currency),
+                        ) = (amount, currency) {
+                            if let ::std::option::Option::Some(amount) = ::payermax::__private::spec::fast::Decimal::parse(
+                                amount,
+                            ) {
+                                if amount.digits() > 18 {
+                                    return false;
+                                }
+                                match (
+                                    currency.len(),
+                                    ::payermax::__private::spec::fast::pack16(currency),
+                                ) {
+                                    (3usize, 4935502u128) => {
+                                        if amount.scale() > 2usize {
+                                            return false;
+                                        }
+                                    }
+                                    _ => {}
+                                }
+                                if currency == "NOK" {}
+                            }
+                        }
+                        true
+                    }
+                    _ => true,
+                }
+            }
+            _ => true,
+        }
+    }
+    #[automatically_derived]
+    #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
+    impl __PayermaxRuleFields for PayRequest {
+        #[inline(always)]
+        fn __payermax_field(
+            &self,
+            index: usize,
+        ) -> ::payermax::__private::spec::fast::Field<'_> {
+            match index {
+                0usize => {
+                    match ::std::option::Option::Some(self)
+                        .map(|x| x.country.as_str())
+                        .filter(|s| !s.is_empty())
+                    {
+                        ::std::option::Option::Some(s) => {
+                            ::payermax::__private::spec::fast::Field::Str(s)
+                        }
+                        ::std::option::Option::None => {
+                            ::payermax::__private::spec::fast::Field::Absent
+                        }
+                    }
+                }
+                1usize => {
+                    match ::std::option::Option::Some(self)
+                        .and_then(|x| x.clearing_rail.as_ref().map(|v| v.as_str()))
+                        .filter(|s| !s.is_empty())
+                    {
+                        ::std::option::Option::Some(s) => {
+                            ::payermax::__private::spec::fast::Field::Str(s)
+                        }
+                        ::std::option::Option::None => {
+                            ::payermax::__private::spec::fast::Field::Absent
+                        }
+                    }
+                }
+                2usize => {
+                    match ::std::option::Option::Some(self)
+                        .map(|x| &x.payee_info)
+                        .map(|x| x.payment_method_type.as_str())
+                        .filter(|s| !s.is_empty())
+                    {
+                        ::std::option::Option::Some(s) => {
+                            ::payermax::__private::spec::fast::Field::Str(s)
+                        }
+                        ::std::option::Option::None => {
+                            ::payermax::__private::spec::fast::Field::Absent
+                        }
+                    }
+                }
+                3usize => {
+                    match ::std::option::Option::Some(self)
+                        .map(|x| &x.payee_info)
+                        .and_then(|x| x.target_org.as_ref().map(|v| v.as_str()))
+                        .filter(|s| !s.is_empty())
+                    {
+                        ::std::option::Option::Some(s) => {
+                            ::payermax::__private::spec::fast::Field::Str(s)
+                        }
+                        ::std::option::Option::None => {
+                            ::payermax::__private::spec::fast::Field::Absent
+                        }
+                    }
+                }
+                4usize => {
+                    match ::std::option::Option::Some(self)
+                        .map(|x| &x.payee_info)
+                        .and_then(|x| x.payee_type.as_ref().map(|v| v.as_str()))
+                        .filter(|s| !s.is_empty())
+                    {
+                        ::std::option::Option::Some(s) => {
+                            ::payermax::__private::spec::fast::Field::Str(s)
+                        }
+                        ::std::option::Option::None => {
+                            ::payermax::__private::spec::fast::Field::Absent
+                        }
+                    }
+                }
+                5usize => {
+                    match ::std::option::Option::Some(self)
+                        .map(|x| &x.trade)
+                        .map(|x| x.amount.as_str())
+                        .filter(|s| !s.is_empty())
+                    {
+                        ::std::option::Option::Some(s) => {
+                            ::payermax::__private::spec::fast::Field::Str(s)
+                        }
+                        ::std::option::Option::None => {
+                            ::payermax::__private::spec::fast::Field::Absent
+                        }
+                    }
+                }
+                6usize => {
+                    match ::std::option::Option::Some(self)
+                        .map(|x| &x.trade)
+                        .map(|x| x.currency.as_str())
+                        .filter(|s| !s.is_empty())
+                    {
+                        ::std::option::Option::Some(s) => {
+                            ::payermax::__private::spec::fast::Field::Str(s)
+                        }
+                        ::std::option::Option::None => {
+                            ::payermax::__private::spec::fast::Field::Absent
+                        }
+                    }
+                }
+                7usize => {
+                    match ::std::option::Option::Some(self)
+                        .map(|x| &x.payee_info)
+                        .map(|x| &x.account_info)
+                        .map(|x| x.account_no.as_str())
+                        .filter(|s| !s.is_empty())
+                    {
+                        ::std::option::Option::Some(s) => {
+                            ::payermax::__private::spec::fast::Field::Str(s)
+                        }
+                        ::std::option::Option::None => {
+                            ::payermax::__private::spec::fast::Field::Absent
+                        }
+                    }
+                }
+                8usize => {
+                    ::payermax::__private::spec::fast::Field::present(
+                        ::std::option::Option::Some(self)
+                            .map(|x| &x.payee_info)
+                            .and_then(|x| x.name.as_ref())
+                            .is_some_and(|o| ::payermax::__private::spec::doc::Doc::any_present(
+                                o,
+                            )),
+                    )
+                }
+                9usize => {
+                    match ::std::option::Option::Some(self)
+                        .map(|x| &x.payee_info)
+                        .and_then(|x| x.bank_info.as_ref())
+                        .and_then(|x| x.bank_code.as_ref().map(|v| v.as_str()))
+                        .filter(|s| !s.is_empty())
+                    {
+                        ::std::option::Option::Some(s) => {
+                            ::payermax::__private::spec::fast::Field::Str(s)
+                        }
+                        ::std::option::Option::None => {
+                            ::payermax::__private::spec::fast::Field::Absent
+                        }
+                    }
+                }
+                _ => ::payermax::__private::spec::fast::Field::Absent,
+            }
+        }
+    }
+    impl PayRequest {
+        /// Whether `validate()` would find nothing, answered by straight-line code
+        /// generated from the spec (not a stable API; `validate()` uses it).
+        #[doc(hidden)]
+        #[allow(
+            unused_variables,
+            unreachable_code,
+            clippy::all,
+            clippy::pedantic,
+            clippy::nursery
+        )]
+        pub fn __payermax_fast_valid(&self) -> bool {
+            if !self.__payermax_fields_ok(true) {
+                return false;
+            }
+            __payermax_method_ok(self, true)
+        }
+    }
+};
+/// A PayerMax payout client for one merchant: typed methods, one per endpoint. Cheap to
+/// clone; clones share the connection pool.
+#[derive(Debug, Clone)]
+pub struct Client {
+    inner: ::payermax::__private::runtime::Client,
+}
+impl Client {
+    /// A client for `config`.
+    pub fn new(
+        config: ::payermax::__private::runtime::Config,
+    ) -> ::std::result::Result<Self, ::payermax::__private::runtime::Error> {
+        ::std::result::Result::Ok(Client {
+            inner: ::payermax::__private::runtime::Client::new(config)?,
+        })
+    }
+    /// Wraps a runtime client.
+    pub fn from_runtime(inner: ::payermax::__private::runtime::Client) -> Self {
+        Client { inner }
+    }
+    /// The runtime client underneath (raw calls, configuration).
+    pub fn runtime(&self) -> &::payermax::__private::runtime::Client {
+        &self.inner
+    }
+    /**
+
+One attempt, never retried.*/
+    pub async fn pay(
+        &self,
+        request: &PayRequest,
+    ) -> ::std::result::Result<PayResponse, ::payermax::__private::runtime::Error> {
+        request.validate().map_err(::payermax::__private::runtime::Error::Validation)?;
+        self.inner.call("paymentOrderPay", request, ERROR_TABLE).await
+    }
+    /// Verifies a notification's `sign` header over the raw body with this client's
+    /// PayerMax public key, decodes it, and refuses one addressed to another merchant
+    /// or app, or not a payout notification. Answer PayerMax with [`NOTIFICATION_ACK`].
+    pub fn verify_notification(
+        &self,
+        body: &[u8],
+        sign: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<PayResponse, ::payermax::__private::runtime::Error> {
+        self.inner.verify_notification(body, sign)
+    }
+}
+/// Where a payout stands after an idempotent send.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Payout {
+    /// The merchant's order number, as sent every time.
+    pub out_trade_no: ::std::string::String,
+    /// The order's status as PayerMax last reported it.
+    pub status: PayoutStatus,
+    /// PayerMax's order number, when known.
+    pub trade_no: ::std::option::Option<::std::string::String>,
+    /// How the status became known.
+    pub resolved_by: ::payermax::__private::runtime::ResolvedBy,
+    /// How many times the order was sent.
+    pub attempts: u32,
+    /// The `data` of the last answer.
+    pub data: ::payermax::__private::serde_json::Value,
+}
+impl ::std::convert::From<::payermax::__private::runtime::PayoutOutcome> for Payout {
+    fn from(o: ::payermax::__private::runtime::PayoutOutcome) -> Self {
+        Payout {
+            status: PayoutStatus::from(o.status.as_str()),
+            out_trade_no: o.out_trade_no,
+            trade_no: o.trade_no,
+            resolved_by: o.resolved_by,
+            attempts: o.attempts,
+            data: o.data,
+        }
+    }
+}
+/// Verifies a notification's `sign` header over the raw body with PayerMax's public
+/// key, then decodes it. Framework-agnostic: bytes in, value out.
+pub fn verify_notification(
+    payermax_public_key: &::payermax::__private::runtime::PublicKey,
+    body: &[u8],
+    sign: ::std::option::Option<&str>,
+) -> ::std::result::Result<PayResponse, ::payermax::__private::runtime::Error> {
+    ::payermax::__private::runtime::verify_notification(payermax_public_key, body, sign)
+}
+///The exact body PayerMax expects in answer to a notification: `{"code":"SUCCESS","msg":"Success"}`.
+pub const NOTIFICATION_ACK: &str = "{\"code\":\"SUCCESS\",\"msg\":\"Success\"}";
+
+fn main() {}
