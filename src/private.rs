@@ -10,7 +10,7 @@ pub use ::serde_json;
 
 pub use crate::batch;
 
-use payermax_runtime::{ValidationErrors, Violation};
+use payermax_runtime::ValidationErrors;
 
 /// Which rules a request's `validate()` applies.
 #[derive(Debug, Clone, Copy)]
@@ -40,17 +40,5 @@ pub fn validate(
     if found.is_empty() {
         return Ok(());
     }
-    Err(ValidationErrors {
-        violations: found.into_iter().map(convert).collect(),
-    })
-}
-
-/// The interpreter's violation as the runtime's (same fields).
-pub fn convert(v: payermax_spec::Violation) -> Violation {
-    Violation {
-        path: v.path,
-        code: v.code,
-        params: v.params,
-        message: v.message,
-    }
+    Err(ValidationErrors { violations: found })
 }

@@ -73,7 +73,7 @@ pub fn generate(spec: &Spec, source: &SpecSource) -> TokenStream {
 fn error_table(spec: &Spec) -> TokenStream {
     let rows = spec.api.error_codes.iter().map(|c| {
         let code = c.code.as_str();
-        let class = names::camel(c.retry.name());
+        let class = names::camel(c.retry.spec_name());
         quote!((#code, ::payermax::__private::runtime::RetryClass::#class))
     });
     quote! {

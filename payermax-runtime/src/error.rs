@@ -18,83 +18,9 @@ pub const ORDER_REPEAT: &str = "ORDER_REPEAT";
 /// Response code of an inquiry for an `outTradeNo` PayerMax does not know (yet).
 pub const ORDER_NOT_EXIST: &str = "ORDER_NOT_EXIST";
 
-/// What a merchant should do after an error code. Mirrors the spec's `retry:` values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum RetryClass {
-    /// A temporary condition: resend the same request (same `outTradeNo`) after back-off, with a
-    /// fresh `requestTime` and signature. Spec name `transient`.
-    Transient,
-    /// Fix the data or the account configuration first, then resend with the same `outTradeNo`.
-    /// Spec name `fix_then_resend`.
-    FixThenResend,
-    /// Do not resend: query the order or wait for the notification. Spec name `do_not_resend`.
-    DoNotResend,
-    /// The order failed for good; another attempt needs a new `outTradeNo`. Spec name
-    /// `order_failure`.
-    OrderFailure,
-    /// The outcome is not known yet: query the order. Spec name `query`.
-    Query,
-    /// The reference does not say, or the code is not in the table. Spec name `unknown`.
-    Unknown,
-}
-
-impl RetryClass {
-    /// All classes, in declaration order.
-    pub const ALL: [RetryClass; 6] = [
-        RetryClass::Transient,
-        RetryClass::FixThenResend,
-        RetryClass::DoNotResend,
-        RetryClass::OrderFailure,
-        RetryClass::Query,
-        RetryClass::Unknown,
-    ];
-
-    /// Reads the spec spelling (`transient`, `fix_then_resend`, `do_not_resend`,
-    /// `order_failure`, `query`, `unknown`); `None` for anything else.
-    pub fn from_spec_name(name: &str) -> Option<RetryClass> {
-        RetryClass::ALL.into_iter().find(|c| c.spec_name() == name)
-    }
-
-    /// The spec spelling, e.g. `fix_then_resend`.
-    pub fn spec_name(self) -> &'static str {
-        match self {
-            RetryClass::Transient => "transient",
-            RetryClass::FixThenResend => "fix_then_resend",
-            RetryClass::DoNotResend => "do_not_resend",
-            RetryClass::OrderFailure => "order_failure",
-            RetryClass::Query => "query",
-            RetryClass::Unknown => "unknown",
-        }
-    }
-
-    /// What to do, in a sentence.
-    pub fn advice(self) -> &'static str {
-        match self {
-            RetryClass::Transient => {
-                "a temporary condition: send the same request again later (same outTradeNo; the SDK makes a fresh requestTime and signature)"
-            }
-            RetryClass::FixThenResend => {
-                "fix the request data or the account configuration, then send it again with the same outTradeNo"
-            }
-            RetryClass::DoNotResend => {
-                "do not send it again: query the order or wait for its notification"
-            }
-            RetryClass::OrderFailure => {
-                "the order failed for good: a new attempt needs a new order with a new outTradeNo"
-            }
-            RetryClass::Query => "the outcome is not known yet: query the order by outTradeNo",
-            RetryClass::Unknown => {
-                "this code is not in the SDK's error table: for a payout, query the order before sending anything again"
-            }
-        }
-    }
-}
-
-impl fmt::Display for RetryClass {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.spec_name())
-    }
-}
+/// What a merchant should do after an error code: the spec's own type (one definition, read
+/// from the spec's `retry:` values by generated code).
+pub use payermax_spec::model::RetryClass;
 
 /// Error codes and their retry classes, as generated code passes them in:
 /// `&[("TOO_MANY_REQUEST", RetryClass::Transient), ...]`.

@@ -10,7 +10,7 @@
 //! | [`envelope`] | the request envelope (serialized once, signed, sent as is) and [`envelope::decode_response`], which verifies and decodes every answer |
 //! | [`client`] | [`Client`]: [`Client::call`] (one attempt), [`Client::call_idempotent`] (with retries) |
 //! | [`payout`] | [`Client::pay_idempotent`]: a payout placed at most once, resolved through inquiry when unclear |
-//! | [`notify`] | notification verification, [`NOTIFICATION_ACK`], and [`OrderView::apply`] for the order lifecycle |
+//! | [`notify`] | notification verification and [`OrderView::apply`] for the order lifecycle |
 //! | [`error`] | the one [`Error`] type, [`ApiError`], [`RetryClass`] |
 //! | [`validation`] | [`ValidationErrors`] and [`Violation`], shared by generated validators and the spec interpreter |
 //! | [`retry`] | [`RetryPolicy`] |
@@ -54,8 +54,8 @@ pub use config::{Config, ConfigBuilder, Environment};
 pub use error::{ApiError, Error, ErrorTable, RetryClass, SignatureError};
 pub use keys::{KeyError, PrivateKey, PublicKey};
 pub use notify::{
-    NOTIFICATION_ACK, Notification, OrderView, StatusUpdate, Transition, TransitionError,
-    sign_notification, verify_notification,
+    Notification, OrderView, StatusUpdate, Transition, TransitionError, sign_notification,
+    verify_notification,
 };
 pub use payout::{PayEvent, PayoutCalls, PayoutOutcome, ResolvedBy};
 pub use retry::RetryPolicy;

@@ -13,7 +13,7 @@
 //!     match client.verify_notification::<Notification<PayoutData>>(&body, sign) {
 //!         Ok(notification) => {
 //!             store_and_apply(notification).await; // idempotent: the same notice can come twice
-//!             (axum::http::StatusCode::OK, NOTIFICATION_ACK)
+//!             (axum::http::StatusCode::OK, payermax::NOTIFICATION_ACK)
 //!         }
 //!         // Anything but the exact acknowledgement makes PayerMax deliver it again.
 //!         Err(_) => (axum::http::StatusCode::BAD_REQUEST, "invalid notification"),
@@ -30,10 +30,6 @@ use crate::keys::{self, PrivateKey, PublicKey};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use std::fmt;
-
-/// The exact body PayerMax expects as the answer to a notification. Any other answer (or none)
-/// makes it deliver the notification again.
-pub const NOTIFICATION_ACK: &str = r#"{"code":"SUCCESS","msg":"Success"}"#;
 
 /// Checks the `sign` header value over the raw notification `body` with PayerMax's public key,
 /// then decodes the body as `T` (for instance [`Notification<D>`]).
@@ -504,13 +500,5 @@ mod tests {
         different.currency = "idr".into();
         assert!(view.apply(&different).is_ok());
         assert_eq!(view.status, "SUCCESS");
-    }
-
-    #[test]
-    fn ack_is_exact() {
-        assert_eq!(
-            NOTIFICATION_ACK,
-            "{\"code\":\"SUCCESS\",\"msg\":\"Success\"}"
-        );
     }
 }

@@ -5,50 +5,9 @@
 
 use std::fmt;
 
-/// One violated rule.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Violation {
-    /// JSON path relative to the request's `data`, e.g. `payeeInfo.accountInfo.accountNo`.
-    pub path: String,
-    /// Stable, machine-readable code, e.g. `required`, `max_length`, `pattern`.
-    pub code: &'static str,
-    /// The rule's parameters, in rule order, e.g. `("max", "64")`.
-    pub params: Vec<(&'static str, String)>,
-    /// What is wrong, in English, without the path.
-    pub message: String,
-}
-
-impl Violation {
-    /// A violation without parameters.
-    pub fn new(path: impl Into<String>, code: &'static str, message: impl Into<String>) -> Self {
-        Violation {
-            path: path.into(),
-            code,
-            params: Vec::new(),
-            message: message.into(),
-        }
-    }
-
-    /// Adds a parameter.
-    pub fn with_param(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.params.push((name, value.into()));
-        self
-    }
-
-    /// The value of parameter `name`, if present.
-    pub fn param(&self, name: &str) -> Option<&str> {
-        self.params
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-impl fmt::Display for Violation {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.path, self.message)
-    }
-}
+/// One violated rule: the spec interpreter's own type (one definition for the generated
+/// validators, the interpreter, the sandbox and the CLI).
+pub use payermax_spec::Violation;
 
 /// All violations of one request, in report order. `Display` prints one `path: message` per line.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]

@@ -507,19 +507,15 @@ fn dispatch(
     }
 }
 
-/// What `paymentFieldValidation` needs to pick a rule set (reference §4: "the caller must send
-/// `country`, `destinationCurrency` and `payeeInfo.paymentMethodType`"), each missing one as a
-/// `required` violation. The other fields are checked only when sent.
+/// What `paymentFieldValidation` needs to pick a rule set
+/// ([`payermax_spec::plan::FIELD_VALIDATION_REQUIRED`]), each missing one as a `required`
+/// violation. The other fields are checked only when sent.
 fn selector_violations(data: &Value) -> Vec<Value> {
-    [
-        "country",
-        "destinationCurrency",
-        "payeeInfo.paymentMethodType",
-    ]
-    .into_iter()
-    .filter(|path| payermax_spec::doc::lookup(data, path).as_str().is_none())
-    .map(|path| violation(path, "required", "is required"))
-    .collect()
+    payermax_spec::plan::FIELD_VALIDATION_REQUIRED
+        .into_iter()
+        .filter(|path| payermax_spec::doc::lookup(data, path).as_str().is_none())
+        .map(|path| violation(path, "required", "is required"))
+        .collect()
 }
 
 /// `paymentFieldValidation`'s `data` (reference §4.2).

@@ -275,27 +275,47 @@ pub struct TransitionDef {
     pub source: Option<Source>,
 }
 
-/// What a merchant should do after an error code.
+/// What a merchant should do after an error code: the spec's `retry:` values, and the type
+/// the runtime classifies PayerMax's answers with (`payermax_runtime::RetryClass` is this one).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RetryClass {
-    /// Resend the same order after back-off, fresh requestTime and signature.
+    /// A temporary condition: resend the same request (same `outTradeNo`) after back-off, with a
+    /// fresh `requestTime` and signature. Spec name `transient`.
     Transient,
-    /// Fix data or configuration, then resend with the same outTradeNo.
+    /// Fix the data or the account configuration first, then resend with the same `outTradeNo`.
+    /// Spec name `fix_then_resend`.
     FixThenResend,
-    /// Do not resend: query or wait instead.
+    /// Do not resend: query the order or wait for the notification. Spec name `do_not_resend`.
     DoNotResend,
-    /// The order failed for good; a new attempt needs a new order.
+    /// The order failed for good; another attempt needs a new `outTradeNo`. Spec name
+    /// `order_failure`.
     OrderFailure,
-    /// The outcome is not known yet: query the order.
+    /// The outcome is not known yet: query the order. Spec name `query`.
     Query,
-    /// The reference does not say.
+    /// The reference does not say, or the code is not in the table. Spec name `unknown`.
     Unknown,
 }
 
 impl RetryClass {
-    /// The spec spelling (`fix_then_resend`).
-    pub fn name(self) -> &'static str {
+    /// All classes, in declaration order.
+    pub const ALL: [RetryClass; 6] = [
+        RetryClass::Transient,
+        RetryClass::FixThenResend,
+        RetryClass::DoNotResend,
+        RetryClass::OrderFailure,
+        RetryClass::Query,
+        RetryClass::Unknown,
+    ];
+
+    /// Reads the spec spelling (`transient`, `fix_then_resend`, `do_not_resend`,
+    /// `order_failure`, `query`, `unknown`); `None` for anything else.
+    pub fn from_spec_name(name: &str) -> Option<RetryClass> {
+        RetryClass::ALL.into_iter().find(|c| c.spec_name() == name)
+    }
+
+    /// The spec spelling, e.g. `fix_then_resend`.
+    pub fn spec_name(self) -> &'static str {
         match self {
             RetryClass::Transient => "transient",
             RetryClass::FixThenResend => "fix_then_resend",
@@ -304,6 +324,34 @@ impl RetryClass {
             RetryClass::Query => "query",
             RetryClass::Unknown => "unknown",
         }
+    }
+
+    /// What to do, in a sentence.
+    pub fn advice(self) -> &'static str {
+        match self {
+            RetryClass::Transient => {
+                "a temporary condition: send the same request again later (same outTradeNo; the SDK makes a fresh requestTime and signature)"
+            }
+            RetryClass::FixThenResend => {
+                "fix the request data or the account configuration, then send it again with the same outTradeNo"
+            }
+            RetryClass::DoNotResend => {
+                "do not send it again: query the order or wait for its notification"
+            }
+            RetryClass::OrderFailure => {
+                "the order failed for good: a new attempt needs a new order with a new outTradeNo"
+            }
+            RetryClass::Query => "the outcome is not known yet: query the order by outTradeNo",
+            RetryClass::Unknown => {
+                "this code is not in the SDK's error table: for a payout, query the order before sending anything again"
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for RetryClass {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.spec_name())
     }
 }
 

@@ -25,34 +25,45 @@ use smallvec::SmallVec;
 use std::fmt;
 use std::str::FromStr;
 
-/// One violated rule.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One violated rule: what both rule executors, the typed API (`ValidationErrors`), the
+/// sandbox and the CLI report (one type; `payermax_runtime::Violation` is this one).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Violation {
-    /// JSON path relative to `data`, e.g. `payeeInfo.accountInfo.accountNo`.
+    /// JSON path relative to the request's `data`, e.g. `payeeInfo.accountInfo.accountNo`.
     pub path: String,
     /// Stable code: `required`, `type`, `max_length`, `min_length`, `pattern`, `enum`, `check`,
     /// `amount_format`, `amount_precision`, `amount_min`, `amount_max`, `method_unavailable`,
     /// `country_not_in_rail`, `payee_type`.
     pub code: &'static str,
-    /// The rule's parameters (`max` → `64`).
+    /// The rule's parameters, in rule order (`max` → `64`).
     pub params: Vec<(&'static str, String)>,
     /// What is wrong, in English, without the path.
     pub message: String,
 }
 
 impl Violation {
-    fn new(path: impl Into<String>, code: &'static str, message: String) -> Self {
+    /// A violation without parameters.
+    pub fn new(path: impl Into<String>, code: &'static str, message: impl Into<String>) -> Self {
         Violation {
             path: path.into(),
             code,
             params: Vec::new(),
-            message,
+            message: message.into(),
         }
     }
 
-    fn param(mut self, name: &'static str, value: impl Into<String>) -> Self {
+    /// Adds a parameter.
+    pub fn with_param(mut self, name: &'static str, value: impl Into<String>) -> Self {
         self.params.push((name, value.into()));
         self
+    }
+
+    /// The value of parameter `name`, if present.
+    pub fn param(&self, name: &str) -> Option<&str> {
+        self.params
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.as_str())
     }
 
     /// As JSON: `{"path", "code", "params": {..}, "message"}`.
@@ -281,7 +292,7 @@ impl Plan {
                 out.push(Violation::new(
                     "",
                     "type",
-                    "the request data must be a JSON object".into(),
+                    "the request data must be a JSON object",
                 ));
                 return out;
             }
@@ -362,7 +373,7 @@ impl Plan {
                 out.push(Violation::new(
                     "",
                     "type",
-                    "the request data must be a JSON object".into(),
+                    "the request data must be a JSON object",
                 ));
                 return out;
             }
@@ -423,11 +434,7 @@ impl Plan {
             let name = Seg::field(&field.name);
             if v.is_absent() {
                 if field.required && mode == Mode::Payout {
-                    out.push(Violation::new(
-                        path.render(name),
-                        "required",
-                        "is required".into(),
-                    ));
+                    out.push(Violation::new(path.render(name), "required", "is required"));
                 }
                 continue;
             }
@@ -436,7 +443,7 @@ impl Plan {
                     out.push(Violation::new(
                         path.render(name),
                         "type",
-                        "must be an array".into(),
+                        "must be an array",
                     ));
                     continue;
                 };
@@ -473,7 +480,7 @@ impl Plan {
                     out.push(Violation::new(
                         path.render(name),
                         "type",
-                        "must be an object".into(),
+                        "must be an object",
                     ));
                 }
                 return;
@@ -483,7 +490,7 @@ impl Plan {
                     out.push(Violation::new(
                         path.render(name),
                         "type",
-                        "must be an integer".into(),
+                        "must be an integer",
                     ));
                 }
                 return;
@@ -494,7 +501,7 @@ impl Plan {
             out.push(Violation::new(
                 path.render(name),
                 "type",
-                "must be a string".into(),
+                "must be a string",
             ));
             return;
         };
@@ -505,7 +512,7 @@ impl Plan {
                     "amount_format",
                     cat!("`", s, "` is not a decimal amount such as 10 or 10.50"),
                 )
-                .param("value", s),
+                .with_param("value", s),
             );
         }
         if let Some(e) = match kind {
@@ -520,7 +527,7 @@ impl Plan {
                         "enum",
                         cat!("`", s, "` is not one of: ", &allowed),
                     )
-                    .param("allowed", e.values.join(",")),
+                    .with_param("allowed", e.values.join(",")),
                 );
             }
         }
@@ -533,7 +540,7 @@ impl Plan {
                         "pattern",
                         cat!("does not match `", &p.source, "`"),
                     )
-                    .param("pattern", p.source.clone()),
+                    .with_param("pattern", p.source.clone()),
                 );
             }
         }
@@ -562,7 +569,7 @@ impl Plan {
                             "country_not_in_rail",
                             format!("{} does not reach {country}", rail.key),
                         )
-                        .param("rail", rail.key.as_str()));
+                        .with_param("rail", rail.key.as_str()));
                     }
                 }
                 rail
@@ -602,7 +609,7 @@ impl Plan {
                 offered.join(", ")
             ),
         )
-        .param("offered", offered.join(",")))
+        .with_param("offered", offered.join(",")))
     }
 
     fn method_rules(
@@ -634,7 +641,7 @@ impl Plan {
                             "enum",
                             cat!("`", o, "` is not one of: ", &allowed),
                         )
-                        .param("allowed", org.allowed.join(",")),
+                        .with_param("allowed", org.allowed.join(",")),
                     );
                 }
                 _ => {}
@@ -653,7 +660,7 @@ impl Plan {
                             types.join(", ")
                         ),
                     )
-                    .param("allowed", types.join(",")),
+                    .with_param("allowed", types.join(",")),
                 );
             }
         }
@@ -690,7 +697,7 @@ impl Plan {
                             "pattern",
                             around(method, &cat!("does not match `", &p.source, "` for "), ""),
                         )
-                        .param("pattern", p.source.clone()),
+                        .with_param("pattern", p.source.clone()),
                     );
                 }
             }
@@ -702,7 +709,7 @@ impl Plan {
                             "enum",
                             cat!("`", s, "` is not one of: ", &values.join(", ")),
                         )
-                        .param("allowed", values.join(",")),
+                        .with_param("allowed", values.join(",")),
                     );
                 }
             }
@@ -710,8 +717,8 @@ impl Plan {
                 if let Err(failure) = check.check(s) {
                     out.push(
                         Violation::new(path, "check", failure.message().to_owned())
-                            .param("check", check.name())
-                            .param("reason", failure.code()),
+                            .with_param("check", check.name())
+                            .with_param("reason", failure.code()),
                     );
                 }
             }
@@ -750,8 +757,8 @@ fn amount_rules(
                         itoa::Buffer::new().format(places),
                     ),
                 )
-                .param("decimals", places.to_string())
-                .param("currency", currency),
+                .with_param("decimals", places.to_string())
+                .with_param("currency", currency),
             );
         }
     }
@@ -785,7 +792,7 @@ fn amount_rules(
                         "",
                     ),
                 )
-                .param("min", min),
+                .with_param("min", min),
             );
         }
         if let Some(max) = limits.max.as_ref().filter(|max| value > max.value) {
@@ -807,7 +814,7 @@ fn amount_rules(
                         "",
                     ),
                 )
-                .param("max", max),
+                .with_param("max", max),
             );
         }
     }
@@ -828,7 +835,9 @@ fn length_rules(
         let (mut a, mut b) = (itoa::Buffer::new(), itoa::Buffer::new());
         let (n, bound) = (a.format(count()), b.format(bound));
         let message = cat!("length ", n, " is ", word, " than ", bound);
-        out.push(Violation::new(path(), code, with_context(message, context)).param(param, bound));
+        out.push(
+            Violation::new(path(), code, with_context(message, context)).with_param(param, bound),
+        );
     };
     // A string has at most as many characters as bytes: count only when that can matter.
     if let Some(max) = len.max {

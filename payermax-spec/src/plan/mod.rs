@@ -83,6 +83,15 @@ pub const SELECTORS: [&str; 9] = [
     "trade.currency",
 ];
 
+/// What `paymentFieldValidation` needs to pick a rule set (reference §4: "the caller must send
+/// `country`, `destinationCurrency` and `payeeInfo.paymentMethodType`"); the other fields are
+/// checked only when sent.
+pub const FIELD_VALIDATION_REQUIRED: [&str; 3] = [
+    "country",
+    "destinationCurrency",
+    "payeeInfo.paymentMethodType",
+];
+
 /// An object type.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TypePlan {
