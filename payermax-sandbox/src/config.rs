@@ -2,7 +2,7 @@
 
 use crate::error::SandboxError;
 use crate::faults::{Fault, FaultPlan, FaultRule, RandomFaults};
-use crate::gateway::Api;
+use crate::records::Api;
 use payermax_runtime::{Clock, PrivateKey, PublicKey, SystemClock};
 use payermax_spec::Spec;
 use serde::{Deserialize, Serialize};

@@ -22,6 +22,7 @@
 
 use crate::faults::{Chosen, Fault, FaultTarget};
 use crate::order::{Order, Outcome, Status, StatusChange};
+use crate::records::{Api, ReceivedRequest, SUMMARY_API_BYTES};
 use crate::state::{OrderKey, Shared, State};
 use crate::time;
 use payermax_spec::{FieldReport, Violation};
@@ -36,105 +37,6 @@ pub(crate) const GATEWAY_PATH: &str = "/aggregate-pay/api/gateway";
 pub(crate) const SUCCESS_MSG: &str = "Success.";
 
 const PARAMS_INVALID: &str = "PARAMS_INVALID";
-
-/// The merchant-facing calls.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Api {
-    FieldValidation,
-    OrderPay,
-    OrderQry,
-    OrderBatchQry,
-}
-
-impl Api {
-    const ALL: [Api; 4] = [
-        Api::FieldValidation,
-        Api::OrderPay,
-        Api::OrderQry,
-        Api::OrderBatchQry,
-    ];
-
-    pub(crate) fn name(self) -> &'static str {
-        match self {
-            Api::FieldValidation => "paymentFieldValidation",
-            Api::OrderPay => "paymentOrderPay",
-            Api::OrderQry => "paymentOrderQry",
-            Api::OrderBatchQry => "paymentOrderBatchQry",
-        }
-    }
-
-    pub(crate) fn from_name(name: &str) -> Option<Api> {
-        Api::ALL.into_iter().find(|a| a.name() == name)
-    }
-
-    pub(crate) fn names() -> String {
-        Api::ALL.map(Api::name).join(", ")
-    }
-}
-
-/// A request the sandbox received, for tests to inspect.
-///
-/// A request whose signature verified is kept whole. One refused before that (a transport
-/// refusal, a body that is not a JSON object, a broken envelope, an unknown `appId` or
-/// `merchantNo`, a bad or missing signature) is kept as a summary: `api`, `at`, `code`,
-/// `http_status` and `body_len`, with `body` empty and `app_id` and `out_trade_no` `None`.
-/// Anyone can send those, so they must not cost the sandbox what they weigh.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ReceivedRequest {
-    /// The api name (last path segment, at most 64 bytes kept in a summary), e.g.
-    /// `paymentOrderPay`.
-    pub api: String,
-    /// When it arrived (sandbox clock).
-    pub at: SystemTime,
-    /// `appId` from the body, when readable (`None` in a summary).
-    pub app_id: Option<String>,
-    /// `data.outTradeNo` from the body, when readable (`None` in a summary).
-    pub out_trade_no: Option<String>,
-    /// The body (lossy UTF-8); empty in a summary, and when the entry alone was larger than
-    /// [`SandboxConfig::request_log_max_bytes`](crate::SandboxConfig::request_log_max_bytes).
-    pub body: String,
-    /// The body's length in bytes, also when `body` was not kept; 0 when the body was not read
-    /// (refused on its path, method, content type or declared length, or too slow).
-    pub body_len: usize,
-    /// Whether the `sign` header verified over the body with the merchant's key: false for a
-    /// summary.
-    pub verified: bool,
-    /// The envelope `code` answered; `None` when a fault replaced the answer (HTTP 5xx
-    /// page, dropped connection).
-    pub code: Option<String>,
-    /// The HTTP status answered; `None` when the connection was dropped.
-    pub http_status: Option<u16>,
-    /// The faults applied to it.
-    pub faults: Vec<Fault>,
-}
-
-/// The longest api name a summary keeps (the path segment is the client's).
-const SUMMARY_API_BYTES: usize = 64;
-
-impl ReceivedRequest {
-    /// What this entry counts for against
-    /// [`SandboxConfig::request_log_max_bytes`](crate::SandboxConfig::request_log_max_bytes):
-    /// the entry itself plus the bytes of its strings and faults.
-    pub fn log_bytes(&self) -> usize {
-        let text = |s: &Option<String>| s.as_ref().map_or(0, String::len);
-        std::mem::size_of::<ReceivedRequest>()
-            + self.api.len()
-            + text(&self.app_id)
-            + text(&self.out_trade_no)
-            + self.body.len()
-            + text(&self.code)
-            + self.faults.len() * std::mem::size_of::<Fault>()
-    }
-
-    /// The entry without its body (and what was read from it).
-    pub(crate) fn without_body(mut self) -> ReceivedRequest {
-        self.body = String::new();
-        self.app_id = None;
-        self.out_trade_no = None;
-        self
-    }
-}
 
 /// An envelope answer `{code, msg, data}`.
 #[derive(Debug, Clone, PartialEq)]

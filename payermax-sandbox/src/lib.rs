@@ -131,8 +131,10 @@ mod faults;
 mod gateway;
 mod inspect;
 mod journal;
+mod lifecycle;
 mod notify;
 mod order;
+mod records;
 mod server;
 mod state;
 mod time;
@@ -145,13 +147,13 @@ pub use config::{
 };
 pub use error::SandboxError;
 pub use faults::{Fault, FaultPlan, FaultRule, RandomFaults};
-pub use gateway::ReceivedRequest;
-pub use notify::{Attempt, AttemptResult, Delivery, NotificationRecord};
 pub use order::{FAILED_RESPONSE_CODE, Order, Outcome, Status, StatusChange};
+pub use records::{Attempt, AttemptResult, Delivery, NotificationRecord, ReceivedRequest};
 
 use crate::faults::FaultState;
 use crate::journal::Journal;
-use crate::state::{OrderKey, Shared, State, schedule_next};
+use crate::lifecycle::schedule_next;
+use crate::state::{OrderKey, Shared, State};
 use payermax_runtime::PublicKey;
 use std::net::SocketAddr;
 use std::sync::Arc;

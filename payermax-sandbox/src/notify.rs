@@ -12,7 +12,7 @@
 //!   reference's example (the declared format differs, §7.2).
 //! - Only `http://` URLs: the sandbox speaks no TLS.
 
-use crate::order::Status;
+use crate::records::{Attempt, AttemptResult, Delivery};
 use crate::state::Shared;
 use http_body_util::{BodyExt as _, Full, Limited};
 use hyper::body::Bytes;
@@ -21,77 +21,7 @@ use hyper_util::rt::TokioIo;
 use serde::Serialize;
 use serde_json::Value;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
-
-/// One notification (one status change of one order) and its delivery attempts.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NotificationRecord {
-    /// The merchant number.
-    pub merchant_no: String,
-    /// The order's `outTradeNo`.
-    pub out_trade_no: String,
-    /// The order's `tradeNo`.
-    pub trade_no: String,
-    /// The status it announces.
-    pub status: Status,
-    /// Where it goes.
-    pub url: String,
-    /// The exact body sent.
-    pub body: String,
-    /// The `sign` header sent.
-    pub sign: String,
-    /// Whether this is the deliberate second delivery of [`Fault::DuplicateNotification`].
-    ///
-    /// [`Fault::DuplicateNotification`]: crate::Fault::DuplicateNotification
-    pub duplicate: bool,
-    /// Every attempt so far.
-    pub attempts: Vec<Attempt>,
-    /// Where delivery stands.
-    pub delivery: Delivery,
-}
-
-impl NotificationRecord {
-    /// Whether the merchant acknowledged it.
-    pub fn acknowledged(&self) -> bool {
-        self.delivery == Delivery::Acknowledged
-    }
-}
-
-/// Where a notification's delivery stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Delivery {
-    /// More attempts to come.
-    InProgress,
-    /// The merchant answered with the acknowledgement.
-    Acknowledged,
-    /// Every attempt of the schedule failed.
-    GaveUp,
-}
-
-/// One delivery attempt.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Attempt {
-    /// When it was sent.
-    pub at: SystemTime,
-    /// What came back.
-    pub result: AttemptResult,
-}
-
-/// What one delivery attempt got back.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AttemptResult {
-    /// The acknowledgement.
-    Acknowledged,
-    /// An answer that is not the acknowledgement.
-    Rejected {
-        /// The HTTP status.
-        http_status: u16,
-        /// The body (lossy UTF-8, at most 4 KiB).
-        body: String,
-    },
-    /// No answer: connection refused, timeout, invalid URL…
-    Failed(String),
-}
+use std::time::Duration;
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]

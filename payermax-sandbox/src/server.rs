@@ -16,9 +16,11 @@
 //! the read timeout (it needs a timer for that; without one its 30 s default does nothing), and
 //! the body gets the same time again.
 
-use crate::gateway::{self, Answer, Api, GATEWAY_PATH, Reply};
+use crate::gateway::{self, Answer, GATEWAY_PATH, Reply};
 use crate::inspect::{self, INSPECT_PATH};
-use crate::state::{Shared, schedule_next};
+use crate::lifecycle::schedule_next;
+use crate::records::Api;
+use crate::state::Shared;
 use http_body_util::{BodyExt as _, Full, Limited};
 use hyper::body::{Bytes, Incoming};
 use hyper::header::{CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, HeaderName, HeaderValue};

@@ -2,6 +2,10 @@
 //! the types `generate!()` emits are others (they implement [`Doc`] with a `match` on field
 //! names), so typed requests are validated by this same interpreter without being serialized,
 //! and both report identically.
+//!
+//! Hidden from the documentation: this module and [`crate::fast`] are the interface between
+//! the code `generate!()` emits and this crate, not an API to call (signatures such as
+//! [`crate::Spec::validate_payout`] take any `&dyn Doc`, and `serde_json::Value` is one).
 
 use serde_json::Value;
 

@@ -1,5 +1,6 @@
 //! Small helpers for the straight-line validity checks that `generate!()` emits in front of the
-//! rule interpreter (not a stable API).
+//! rule interpreter: the generated code's interface to this crate (hidden from the
+//! documentation; not a stable API).
 //!
 //! A generated check reads a typed request's fields directly and answers one question: would
 //! the interpreter report nothing? When it says yes, `validate()` returns `Ok(())` without

@@ -35,7 +35,9 @@
 
 pub mod checks;
 pub mod diag;
+#[doc(hidden)]
 pub mod doc;
+#[doc(hidden)]
 pub mod fast;
 pub mod load;
 pub mod model;
