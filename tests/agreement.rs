@@ -145,20 +145,15 @@ fn rule_value(rule: &payermax::__private::spec::model::RuleDef) -> BoxedStrategy
         good.push(proptest::sample::select(values).prop_map(Some).boxed());
     }
     if let Some(check) = rule.check.as_ref() {
-        let samples: &[&str] = match check.as_str() {
-            "iban" => &[
-                "GB82WEST12345698765432",
-                "DE89370400440532013000",
-                "NO9386011117947",
-            ],
-            "swift_bic" => &["DEUTDEFF", "NWBKGB2L", "DNBANOKKXXX"],
-            "cpf" => &["52998224725"],
-            "cnpj" => &["11222333000181"],
-            "cpf_or_cnpj" => &["52998224725", "11222333000181"],
-            "clabe" => &["032180000118359719"],
-            "ifsc" => &["HDFC0000001"],
-            _ => &[],
-        };
+        // The check's own examples, in their electronic (bare) form: punctuated CPFs and
+        // spaced IBANs are for the check, not for fields whose pattern wants digits.
+        let samples: Vec<&str> = payermax::__private::spec::checks::NamedCheck::from_name(check)
+            .map(|c| c.examples().valid)
+            .unwrap_or_default()
+            .iter()
+            .copied()
+            .filter(|v| v.bytes().all(|b| b.is_ascii_alphanumeric()))
+            .collect();
         if !samples.is_empty() {
             let samples: Vec<String> = samples.iter().map(|s| (*s).to_owned()).collect();
             good.push(proptest::sample::select(samples).prop_map(Some).boxed());

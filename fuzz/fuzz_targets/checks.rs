@@ -3,6 +3,10 @@
 //! Oracles: nothing panics; a value that passes is non-empty ASCII of a plausible length;
 //! `cpf_or_cnpj` passes exactly when `cpf` or `cnpj` does; each failure names its own check
 //! (or, for `cpf_or_cnpj`, the one the digit count picked) and has a message and a code.
+//! Then near the checks' own examples (`NamedCheck::examples`): the input spliced into each
+//! valid example at a place its first byte picks, so the search starts from values that almost
+//! pass; an unchanged example still passes, and a splice that lands on a listed failing
+//! example fails as listed.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -59,5 +63,25 @@ fuzz_target!(|data: &[u8]| {
                 .map(|c| c.name())
                 .find(|n| *n == value)
         );
+    }
+    if let Some((&at, rest)) = data.split_first() {
+        let splice = String::from_utf8_lossy(rest);
+        for check in NamedCheck::ALL {
+            let examples = check.examples();
+            for example in examples.valid {
+                let cut = usize::from(at) % (example.len() + 1);
+                let (Some(head), Some(tail)) = (example.get(..cut), example.get(cut..)) else {
+                    continue;
+                };
+                let value = format!("{head}{splice}{tail}");
+                let verdict = check.check(&value);
+                if splice.is_empty() {
+                    assert_eq!(verdict, Ok(()), "{check:?} rejected its example {value:?}");
+                }
+                if let Some((_, failure)) = examples.invalid.iter().find(|(v, _)| *v == value) {
+                    assert_eq!(verdict, Err(*failure), "{check:?} on {value:?}");
+                }
+            }
+        }
     }
 });
