@@ -249,14 +249,17 @@ impl OrderView {
 
     /// Applies a notification's status to this view.
     ///
-    /// Allowed: `PENDING` → `SUCCESS` | `FAILED` | `BOUNCEBACK`, `SUCCESS` → `BOUNCEBACK`, and
-    /// `PENDING` → `PENDING` with a new sub-status. The same status again is a
-    /// [`Transition::Duplicate`]; `PENDING` after a final status is [`Transition::Stale`]
-    /// (notifications are retried and can arrive out of order). Everything else is refused.
+    /// Allowed: the spec's documented transitions
+    /// ([`payermax_spec::BUILTIN_STATUS_TRANSITIONS`]: `PENDING` → `SUCCESS` | `FAILED`,
+    /// `SUCCESS` → `BOUNCEBACK`), and `PENDING` → `PENDING` with a new sub-status. The same
+    /// status again is a [`Transition::Duplicate`]; `PENDING` after a final status is
+    /// [`Transition::Stale`] (notifications are retried and can arrive out of order). A move to
+    /// `BOUNCEBACK` is a [`Transition::Reversal`]. Everything else is refused.
     ///
-    /// `PENDING` → `BOUNCEBACK` is accepted as a reversal although the documented path goes
-    /// through `SUCCESS`: delivery is not guaranteed (reference §7.1), so the `SUCCESS` notice
-    /// may never arrive, and the final state is what the merchant must record.
+    /// A move the table makes in two steps (`PENDING` → `BOUNCEBACK`, through `SUCCESS`) is
+    /// accepted as if the step between was missed: delivery is not guaranteed (reference §7.1),
+    /// so the `SUCCESS` notice may never arrive, and the final state is what the merchant must
+    /// record.
     ///
     /// Amount and currency are checked first. Amounts compare as decimal numbers, so `10000`
     /// equals `10000.00` (PayerMax may render amounts with more decimals than were sent,
@@ -274,11 +277,19 @@ impl OrderView {
                 notified: update.amount.clone(),
             });
         }
-        use status::{BOUNCEBACK, FAILED, PENDING, SUCCESS};
+        use status::{BOUNCEBACK, PENDING};
+        let table = payermax_spec::BUILTIN_STATUS_TRANSITIONS;
         let to = update.status.as_str();
-        if ![PENDING, SUCCESS, FAILED, BOUNCEBACK].contains(&to) {
+        let known = |s: &str| s == PENDING || table.iter().any(|(a, b)| *a == s || *b == s);
+        if !known(to) {
             return Err(TransitionError::UnknownStatus(update.status.clone()));
         }
+        let documented = |a: &str, b: &str| table.iter().any(|(x, y)| *x == a && *y == b);
+        let in_two = |a: &str, b: &str| {
+            table
+                .iter()
+                .any(|(x, between)| *x == a && documented(between, b))
+        };
         let from = self.status.clone();
         let transition = match (from.as_str(), to) {
             (PENDING, PENDING) if self.sub_status == update.sub_status => Transition::Duplicate,
@@ -287,17 +298,22 @@ impl OrderView {
                 to: to.to_owned(),
             },
             (a, b) if a == b => return Ok(Transition::Duplicate),
-            (SUCCESS | FAILED | BOUNCEBACK, PENDING) => {
+            (_, PENDING) => {
                 return Ok(Transition::Stale {
                     current: from,
                     notified: to.to_owned(),
                 });
             }
-            (PENDING | SUCCESS, BOUNCEBACK) => Transition::Reversal { from: from.clone() },
-            (PENDING, SUCCESS | FAILED) => Transition::Updated {
-                from: from.clone(),
-                to: to.to_owned(),
-            },
+            (a, b) if documented(a, b) || in_two(a, b) => {
+                if b == BOUNCEBACK {
+                    Transition::Reversal { from: from.clone() }
+                } else {
+                    Transition::Updated {
+                        from: from.clone(),
+                        to: to.to_owned(),
+                    }
+                }
+            }
             _ => {
                 return Err(TransitionError::Impossible {
                     from,

@@ -23,6 +23,22 @@ pub(crate) fn schedule_next(shared: &Arc<Shared>, key: OrderKey) {
     let Some((from, to, wait)) = next else {
         return;
     };
+    // The simulation only makes moves the spec documents (`status_transitions:`).
+    let documented = shared
+        .spec
+        .plan
+        .transitions
+        .iter()
+        .any(|(a, b)| a == from.as_str() && b == to.as_str());
+    if !documented {
+        eprintln!(
+            "payermax-sandbox: {} → {} is not a documented transition of the spec; the order stays {}",
+            from.as_str(),
+            to.as_str(),
+            from.as_str()
+        );
+        return;
+    }
     let shared = Arc::clone(shared);
     tokio::spawn(async move {
         if shared.sleep(wait).await {

@@ -272,6 +272,30 @@ impl Order {
 mod tests {
     use super::*;
 
+    #[test]
+    fn every_simulated_move_is_a_documented_transition() {
+        let outcomes = [
+            Outcome::Success,
+            Outcome::Failed,
+            Outcome::PendingThenSuccess,
+            Outcome::Bounceback,
+        ];
+        let mut moves = 0;
+        for outcome in outcomes {
+            for from in Status::ALL {
+                if let Some((to, _)) = outcome.next(from) {
+                    moves += 1;
+                    assert!(
+                        payermax_spec::BUILTIN_STATUS_TRANSITIONS
+                            .contains(&(from.as_str(), to.as_str())),
+                        "{outcome:?}: {from:?} → {to:?}"
+                    );
+                }
+            }
+        }
+        assert_eq!(moves, 5);
+    }
+
     fn data(amount: &str, remark: Option<&str>) -> Value {
         let mut d = json!({"trade": {"amount": amount, "currency": "BRL"}});
         if let (Some(r), Some(obj)) = (remark, d.as_object_mut()) {

@@ -49,7 +49,7 @@ pub mod sp;
 pub mod validate;
 
 pub use diag::{Diagnostic, Diagnostics};
-pub use load::{LoadOptions, Root, builtin, from_root_file, load};
+pub use load::{BUILTIN_STATUS_TRANSITIONS, LoadOptions, Root, builtin, from_root_file, load};
 pub use semantic::{
     CLEARING_RAIL_ENUM, FIELD_VALIDATION_API, METHOD_TYPE_ENUM, PAYEE_TYPE_ENUM, PAYOUT_API,
     PRIMITIVES, STATUS_ENUM, enum_values,

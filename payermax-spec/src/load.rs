@@ -12,6 +12,11 @@ mod builtin {
     include!(concat!(env!("OUT_DIR"), "/builtin_spec.rs"));
 }
 
+/// The documented status transitions of the built-in spec (`status_transitions:` of
+/// `spec/api.yaml`, read when this crate is built): the runtime's order lifecycle follows them
+/// without loading the spec. A loaded spec has its own in [`crate::plan::Plan::transitions`].
+pub use builtin::STATUS_TRANSITIONS as BUILTIN_STATUS_TRANSITIONS;
+
 /// The root file of the built-in spec, relative to `spec/`.
 pub const BUILTIN_ROOT: &str = "payermax.yaml";
 /// How built-in files are named in diagnostics.

@@ -115,6 +115,11 @@ pub(crate) fn lower(
             .into_iter()
             .map(str::to_owned)
             .collect(),
+        transitions: api
+            .status_transitions
+            .iter()
+            .map(|t| (t.from.value.clone(), t.to.value.clone()))
+            .collect(),
         countries: markets(countries, false),
         rails: markets(rails, true),
         types,

@@ -52,6 +52,8 @@ pub struct Plan {
     pub countries: Vec<MarketPlan>,
     /// Rails (`SWIFT`, `SEPA`), in the spec's order.
     pub rails: Vec<MarketPlan>,
+    /// The documented status transitions (from, to): `status_transitions:` of the API file.
+    pub transitions: Vec<(String, String)>,
     /// A hash of the API-wide field rules (types, fields, enums), stable across targets and
     /// toolchains (FNV-1a over their text): generated types carry the hash of the plan they
     /// came from, and the interpreter reads them by position only when it matches its own.
@@ -652,6 +654,17 @@ mod tests {
             assert_eq!(back.field_report(request), spec.field_report(request));
         }
         assert!(!spec.validate_payout(&requests[1]).is_empty());
+    }
+
+    #[test]
+    fn the_built_in_transitions_are_the_specs() {
+        let spec = crate::builtin().unwrap();
+        let table: Vec<(String, String)> = crate::BUILTIN_STATUS_TRANSITIONS
+            .iter()
+            .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+            .collect();
+        assert_eq!(spec.plan.transitions, table);
+        assert!(table.contains(&("PENDING".into(), "SUCCESS".into())));
     }
 
     #[test]
