@@ -1,7 +1,12 @@
 //! Figure 1, allocations: heap allocations per validated payout request, counted by a
 //! counting global allocator (dhat in testing mode) over many runs after a warm-up run. The
 //! valid path must not allocate; the invalid path allocates its report.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 #[path = "support/cases.rs"]
 mod cases;

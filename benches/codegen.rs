@@ -5,7 +5,12 @@
 //! `payermax spec expand` prints). Growth must be linear in the number of countries.
 //!
 //! The rebuild and `cargo check` times of a user crate are measured by `benches/run.sh`.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 #[path = "support/out.rs"]
 mod out;

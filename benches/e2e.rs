@@ -12,7 +12,12 @@
 //! same ratio as above for a machine that gives the benchmark all its cores.
 //!
 //! `PAYERMAX_BENCH_E2E_SECS` sets the measuring time per concurrency (default 5 s).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 #[path = "support/cpu.rs"]
 mod cpu;

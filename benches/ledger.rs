@@ -10,7 +10,12 @@
 //!
 //! `PAYERMAX_BENCH_LEDGER_SECS` sets the time per turn (default 4 s, three turns each);
 //! `PAYERMAX_BENCH_BULK_MB` the payee file's size (default 200).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 #[path = "support/cpu.rs"]
 mod cpu;

@@ -3,7 +3,12 @@
 //! left in `$PAYERMAX_BENCH_OUT` (else `target/bench-results`). Each figure is printed beside
 //! the reference measured in the same run, with their ratio. Does nothing unless
 //! `PAYERMAX_BENCH_REPORT=1` (so a bare `cargo bench` leaves RESULTS.md alone).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 #[path = "support/out.rs"]
 mod out;

@@ -9,7 +9,12 @@
 //!
 //! `total` runs all of it; `without_rsa` the same with the four RSA operations left out (the
 //! signatures are made beforehand); `rsa` only the two signatures and two verifications.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 #[path = "support/keys.rs"]
 mod keys;

@@ -6,7 +6,12 @@
 //!
 //! The message is a payout request envelope of the usual size; the figures include hashing it
 //! and base64 (what a caller pays), which `openssl speed` does not.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 #[path = "support/keys.rs"]
 mod keys;

@@ -4,7 +4,12 @@
 //! crate, its validator compiled once (`is_valid` for valid input, every error iterated for
 //! invalid input). On invalid input the verdict alone is measured too: typed `is_valid()` against
 //! jsonschema's `is_valid`.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 #[path = "support/cases.rs"]
 mod cases;

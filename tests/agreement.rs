@@ -1,7 +1,12 @@
 //! Generated validators (typed requests read through their generated `Doc` impls) and the
 //! spec interpreter run on the serialized JSON must report the same violations, in the same
 //! order, for valid and broken payees alike.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use payermax::{Amount, PayeeInfo, PayeeName, PaymentOrderPayRequest, Trade, payee};
 use proptest::prelude::*;

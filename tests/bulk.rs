@@ -3,7 +3,12 @@
 //! an in-process sandbox. Each scenario of everyday file handling that used to pay someone
 //! twice, or record someone as paid who was not, is here; so are kills at random moments and
 //! two processes working one file.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use payermax::ledger::Ledger;
 use payermax_sandbox::{Fault, FaultPlan, FaultRule, Merchant, Sandbox, SandboxConfig, Timings};

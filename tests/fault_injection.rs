@@ -2,7 +2,12 @@
 //! fixed seed: dropped connections after commit, 5xx with and without commit, rate limiting,
 //! corrupted response signatures, latency past the client's timeout. Afterwards every
 //! outTradeNo has exactly one order, and the client's final status equals the sandbox's.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 

@@ -1,7 +1,12 @@
 //! The generated client against the sandbox over real loopback HTTP: every path, every
 //! simulated outcome, notifications received by a real HTTP receiver that verifies and
 //! acknowledges them.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 

@@ -5,7 +5,12 @@
 //! once (the second offer waits for the first and finds its order), an intent that conflicts with what is recorded is refused and never sent whatever
 //! else shares its transaction, and callers that stop waiting half-way leave nothing that a
 //! second run pays twice.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 

@@ -2,7 +2,12 @@
 //! `is_valid()` answers any request without one
 //! (counted by dhat's counting allocator; `benches/alloc.rs` reports the figures). The cases
 //! are the benchmarks' (`benches/schemas/cases.json`).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use payermax::PaymentOrderPayRequest;
 

@@ -7,7 +7,12 @@
 //! trailing bits live), no `sign` header (absent, empty, blank), a signature by another key, a
 //! valid PayerMax signature over other bodies, malformed signatures. Then replays, and hostile
 //! notification bodies (deep nesting, invalid UTF-8, huge) that must fail cleanly.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use payermax::runtime::envelope::decode_response;
 use payermax::runtime::keys::{self, PrivateKey, PublicKey};

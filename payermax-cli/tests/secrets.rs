@@ -1,6 +1,11 @@
 //! The `payermax` command never echoes a key file: a damaged, truncated, mislabelled or
 //! misplaced private key gets an error that names the file and the problem, not its content.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use std::process::{Command, Output};
 

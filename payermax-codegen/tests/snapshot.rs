@@ -1,6 +1,11 @@
 //! The code generated for the small fixture spec, pretty-printed: reviewers see every change
 //! of generated code in the snapshot's diff (`cargo insta review`).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 #[test]
 fn mini_spec_expansion() {

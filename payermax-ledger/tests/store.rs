@@ -1,7 +1,12 @@
 //! The ledger's storage on real databases: an SQLite file in a temporary folder and a real
 //! PostgreSQL server started for the test. Damage is refused, history is append-only, claims
 //! are shared between workers and taken over from dead ones.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use payermax_ledger::testing::TempPostgres;
 use payermax_ledger::{

@@ -3,7 +3,12 @@
 //! `rsa` crate and OpenSSL.
 //! Run with `cargo test -p payermax-runtime --features aws-lc-backend`.
 #![cfg(feature = "aws-lc-backend")]
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 /// The backend `keys::BACKEND` must name.
 const EXPECTED: &str = "aws-lc";

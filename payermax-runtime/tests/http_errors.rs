@@ -1,6 +1,11 @@
 //! Every error variant, produced over real loopback HTTP against the test server, which checks
 //! the client's signature on every request.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod support;
 

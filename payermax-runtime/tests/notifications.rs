@@ -1,5 +1,10 @@
 //! Notifications: raw body and `sign` header in, verified typed value out; then the order view.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod support;
 

@@ -1,6 +1,11 @@
 //! Interoperability with OpenSSL: keys and a signature made by the `openssl` CLI
 //! (tests/fixtures/openssl/README.md says how).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;

@@ -1,7 +1,12 @@
 //! `Client::pay_idempotent` against a loopback gateway that keeps orders by `outTradeNo` and
 //! misbehaves as each test scripts: commits then drops the connection, hides fresh orders from
 //! inquiries for a while, throttles.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod support;
 

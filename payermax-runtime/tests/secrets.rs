@@ -1,6 +1,11 @@
 //! The merchant private key never shows: not in `Debug` or `Display` of keys, configs, clients or
 //! errors, and not in tracing output during calls.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod support;
 

@@ -1,5 +1,10 @@
 //! The `payermax-sandbox` binary: demo mode, `--config`, `--state`, bad configuration.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 

@@ -1,6 +1,11 @@
 //! Each injected fault, and the property they exist to test: whatever goes wrong, one
 //! `outTradeNo` creates exactly one order.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 

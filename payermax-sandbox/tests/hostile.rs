@@ -2,7 +2,12 @@
 //! nesting, invalid UTF-8, wrong content types. Each gets a clear answer (or, for headers that
 //! never finish, a closed connection) within a bounded time, and the sandbox keeps serving
 //! everyone else, during the attack and after it.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 

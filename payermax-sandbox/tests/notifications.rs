@@ -1,6 +1,11 @@
 //! Signed PAYOUT notifications reach a local merchant endpoint and are retried on the (scaled)
 //! documented schedule until acknowledged.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 

@@ -1,5 +1,10 @@
 //! The four calls: element validation, payout with its simulated outcomes, inquiry, batch query.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 

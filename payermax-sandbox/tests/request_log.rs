@@ -1,7 +1,12 @@
 //! The request log is bounded in bytes as well as in entries, and whoever can reach the port
 //! without a merchant's key cannot fill it: requests refused before their signature verified
 //! are kept as summaries without a body.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 

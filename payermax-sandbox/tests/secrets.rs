@@ -1,7 +1,12 @@
 //! The sandbox's private key (PayerMax's, in a test setup) never shows: not in `Debug` of its
 //! config, its config file or the running sandbox, and not in the errors about a config file,
 //! even when the key was pasted under the wrong name or is damaged.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 
