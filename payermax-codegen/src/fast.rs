@@ -314,7 +314,6 @@ fn impl_for(plan: &Plan, root: usize) -> TokenStream {
     });
     quote! {
         #[automatically_derived]
-        #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
         impl __PayermaxRuleFields for #name {
             // Always inlined: every call has a constant index, so the `match` folds away.
             #[inline(always)]
@@ -574,7 +573,9 @@ fn method_body(plan: &Plan) -> TokenStream {
 /// namespace (the impls inside still apply to the types, as serde_derive's do).
 pub fn fast_checks(spec: &Spec) -> TokenStream {
     let checks = fast_checks_items(spec);
+    // One lint attribute for everything inside: nested items inherit it.
     quote! {
+        #[allow(dead_code, unused_variables, unreachable_code, non_camel_case_types, clippy::all, clippy::pedantic, clippy::nursery)]
         const _: () = {
             #checks
         };
@@ -593,7 +594,6 @@ fn fast_checks_items(spec: &Spec) -> TokenStream {
         let body = walk_body(t, t).unwrap_or_else(|| quote!(return false;));
         out.extend(quote! {
             impl #name {
-                #[allow(dead_code, unused_variables, clippy::all, clippy::pedantic, clippy::nursery)]
                 #[inline]
                 fn #walk(&self, payout: bool) -> bool { #body true }
             }
@@ -604,13 +604,11 @@ fn fast_checks_items(spec: &Spec) -> TokenStream {
     out.extend(quote! {
         /// The fields the method rules read, by number (generated; see `__payermax_method_ok`).
         #[doc(hidden)]
-        #[allow(non_camel_case_types, dead_code)]
         trait __PayermaxRuleFields {
             fn __payermax_field(&self, index: usize) -> #fast::Field<'_>;
         }
         /// The country and method rules of the spec, as straight-line code, for the payout and
         /// element-validation requests alike (`payout`: absent required fields count).
-        #[allow(dead_code, unused_variables, unreachable_code, clippy::all, clippy::pedantic, clippy::nursery)]
         fn __payermax_method_ok<T: __PayermaxRuleFields>(req: &T, payout: bool) -> bool {
             #rules
         }
@@ -653,7 +651,6 @@ fn fast_checks_items(spec: &Spec) -> TokenStream {
                 /// Whether `validate()` would find nothing, answered by straight-line code
                 /// generated from the spec (not a stable API; `validate()` uses it).
                 #[doc(hidden)]
-                #[allow(unused_variables, unreachable_code, clippy::all, clippy::pedantic, clippy::nursery)]
                 pub fn __payermax_fast_valid(&self) -> bool { #body }
             }
         });

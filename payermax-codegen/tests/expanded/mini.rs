@@ -1329,15 +1329,17 @@ impl PayRequest {
         self.__payermax_fast_valid()
     }
 }
+#[allow(
+    dead_code,
+    unused_variables,
+    unreachable_code,
+    non_camel_case_types,
+    clippy::all,
+    clippy::pedantic,
+    clippy::nursery
+)]
 const _: () = {
     impl AccountInfo {
-        #[allow(
-            dead_code,
-            unused_variables,
-            clippy::all,
-            clippy::pedantic,
-            clippy::nursery
-        )]
         #[inline]
         fn __payermax_fields_ok(&self, payout: bool) -> bool {
             {
@@ -1356,13 +1358,6 @@ const _: () = {
         }
     }
     impl BankInfo {
-        #[allow(
-            dead_code,
-            unused_variables,
-            clippy::all,
-            clippy::pedantic,
-            clippy::nursery
-        )]
         #[inline]
         fn __payermax_fields_ok(&self, payout: bool) -> bool {
             match self.bank_code.as_ref().map(|v| v.as_str()) {
@@ -1377,13 +1372,6 @@ const _: () = {
         }
     }
     impl Name {
-        #[allow(
-            dead_code,
-            unused_variables,
-            clippy::all,
-            clippy::pedantic,
-            clippy::nursery
-        )]
         #[inline]
         fn __payermax_fields_ok(&self, payout: bool) -> bool {
             match self.first_name.as_ref().map(|v| v.as_str()) {
@@ -1406,13 +1394,6 @@ const _: () = {
         }
     }
     impl PayRequest {
-        #[allow(
-            dead_code,
-            unused_variables,
-            clippy::all,
-            clippy::pedantic,
-            clippy::nursery
-        )]
         #[inline]
         fn __payermax_fields_ok(&self, payout: bool) -> bool {
             {
@@ -1463,13 +1444,6 @@ const _: () = {
         }
     }
     impl PayeeInfo {
-        #[allow(
-            dead_code,
-            unused_variables,
-            clippy::all,
-            clippy::pedantic,
-            clippy::nursery
-        )]
         #[inline]
         fn __payermax_fields_ok(&self, payout: bool) -> bool {
             {
@@ -1511,13 +1485,6 @@ const _: () = {
         }
     }
     impl Trade {
-        #[allow(
-            dead_code,
-            unused_variables,
-            clippy::all,
-            clippy::pedantic,
-            clippy::nursery
-        )]
         #[inline]
         fn __payermax_fields_ok(&self, payout: bool) -> bool {
             {
@@ -1545,7 +1512,6 @@ const _: () = {
     }
     /// The fields the method rules read, by number (generated; see `__payermax_method_ok`).
     #[doc(hidden)]
-    #[allow(non_camel_case_types, dead_code)]
     trait __PayermaxRuleFields {
         fn __payermax_field(
             &self,
@@ -1554,14 +1520,6 @@ const _: () = {
     }
     /// The country and method rules of the spec, as straight-line code, for the payout and
     /// element-validation requests alike (`payout`: absent required fields count).
-    #[allow(
-        dead_code,
-        unused_variables,
-        unreachable_code,
-        clippy::all,
-        clippy::pedantic,
-        clippy::nursery
-    )]
     fn __payermax_method_ok<T: __PayermaxRuleFields>(req: &T, payout: bool) -> bool {
         let (
             ::std::option::Option::Some(country),
@@ -1824,7 +1782,6 @@ const _: () = {
         }
     }
     #[automatically_derived]
-    #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
     impl __PayermaxRuleFields for PayRequest {
         #[inline(always)]
         fn __payermax_field(
@@ -1976,13 +1933,6 @@ const _: () = {
         /// Whether `validate()` would find nothing, answered by straight-line code
         /// generated from the spec (not a stable API; `validate()` uses it).
         #[doc(hidden)]
-        #[allow(
-            unused_variables,
-            unreachable_code,
-            clippy::all,
-            clippy::pedantic,
-            clippy::nursery
-        )]
         pub fn __payermax_fast_valid(&self) -> bool {
             if !self.__payermax_fields_ok(true) {
                 return false;
