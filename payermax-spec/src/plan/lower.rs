@@ -235,7 +235,6 @@ fn market(
         });
     }
     MarketPlan {
-        file: m.file.clone(),
         rail,
         reach: m
             .def

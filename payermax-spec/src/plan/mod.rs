@@ -301,8 +301,6 @@ pub enum Target {
 pub struct MarketPlan {
     /// The country code or the rail name.
     pub key: String,
-    /// The file it came from (for diagnostics).
-    pub file: String,
     /// A rail (`clearingRail` selects it) rather than a country.
     pub rail: bool,
     /// A rail's countries (`None`: every country).
@@ -665,6 +663,17 @@ mod tests {
             .collect();
         assert_eq!(spec.plan.transitions, table);
         assert!(table.contains(&("PENDING".into(), "SUCCESS".into())));
+    }
+
+    #[test]
+    fn the_plan_holds_no_path_of_the_machine_it_was_made_on() {
+        // Generated code embeds the plan: a file path in it would put the build machine's
+        // folders into merchants' binaries and make the expansion differ per checkout.
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let spec = crate::from_root_file(dir.join("tests/fixtures/mini/payermax.yaml")).unwrap();
+        let json = spec.plan.to_json();
+        assert!(!json.contains(&*dir.to_string_lossy()), "{json}");
+        assert!(!json.contains(".yaml"), "{json}");
     }
 
     #[test]
