@@ -51,15 +51,17 @@ pub(crate) fn lower(
             }
         })
         .collect();
-    let payout = api
-        .endpoints
-        .iter()
-        .find(|e| e.api_name.value == PAYOUT_API)
-        .and_then(|e| {
-            api.types
-                .iter()
-                .position(|t| t.name.value == e.request.value)
-        });
+    // The request type of the endpoint `api_name`.
+    let request_type = |api_name: &str| {
+        let endpoint = api
+            .endpoints
+            .iter()
+            .find(|e| e.api_name.value == api_name)?;
+        api.types
+            .iter()
+            .position(|t| t.name.value == endpoint.request.value)
+    };
+    let payout = request_type(PAYOUT_API);
     let mut texts: Vec<String> = KEYS.iter().map(|k| (*k).to_owned()).collect();
     for rule in countries
         .iter()
@@ -71,15 +73,7 @@ pub(crate) fn lower(
             texts.push(rule.field.value.clone());
         }
     }
-    let field_validation = api
-        .endpoints
-        .iter()
-        .find(|e| e.api_name.value == FIELD_VALIDATION_API)
-        .and_then(|e| {
-            api.types
-                .iter()
-                .position(|t| t.name.value == e.request.value)
-        });
+    let field_validation = request_type(FIELD_VALIDATION_API);
     let rule_roots: Vec<usize> = payout.into_iter().chain(field_validation).collect();
     let paths: Vec<RulePath> = texts
         .into_iter()
