@@ -23,6 +23,9 @@
 //! Several processes (or machines, with PostgreSQL) can work one ledger: a payout is claimed
 //! before it is sent, a claim held by a live worker is respected, and a claim left by a dead
 //! worker (its lock file unlocked, or its PostgreSQL session gone) is taken over at once.
+//! Within a process, sends that wait at the same moment share their transactions (a few
+//! multi-row statements for all of them), and a second `pay` of a payout already being sent
+//! waits for the first.
 //!
 //! ```no_run
 //! # async fn demo(client: payermax_runtime::Client, api: payermax_ledger::PayoutApi) -> Result<(), payermax_ledger::LedgerError> {
