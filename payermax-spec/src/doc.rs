@@ -176,8 +176,17 @@ impl Doc for Value {
 
 /// The node at a dotted path (`payeeInfo.accountInfo.accountNo`).
 pub fn lookup<'a>(doc: &'a dyn Doc, path: &str) -> Node<'a> {
+    lookup_segments(doc, path.split('.'))
+}
+
+/// The node at a path given as its segments (`payeeInfo`, `accountInfo`, `accountNo`): the
+/// rule plan keeps each rule path split once.
+pub fn lookup_segments<'a, 's>(
+    doc: &'a dyn Doc,
+    segments: impl IntoIterator<Item = &'s str>,
+) -> Node<'a> {
     let mut node = Node::Obj(doc);
-    for seg in path.split('.') {
+    for seg in segments {
         node = match node {
             Node::Obj(d) => d.get(seg),
             _ => return Node::Absent,

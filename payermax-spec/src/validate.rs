@@ -17,7 +17,7 @@
 //! - fields the API does not declare are not processed (as PayerMax does for element validation).
 
 use crate::Spec;
-use crate::doc::{Doc, Node};
+use crate::doc::{Doc, Node, lookup_segments};
 use crate::plan::{FieldPlan, Kind, Lengths, MarketPlan, MethodPlan, Plan, SELECTORS, Unlisted};
 use rust_decimal::Decimal;
 use serde_json::{Map, Value};
@@ -222,18 +222,6 @@ macro_rules! cat {
 /// "{prefix}BR REALTIME_PAYMENT (pix){suffix}" for `method`.
 fn around(method: &MethodPlan, prefix: &str, suffix: &str) -> String {
     cat!(prefix, &method.what, suffix)
-}
-
-/// The node at a rule path's segments (`payeeInfo`, `accountInfo`, `accountNo`).
-fn read_path<'a>(data: &'a dyn Doc, segments: &[String]) -> Node<'a> {
-    let mut node = Node::Obj(data);
-    for seg in segments {
-        node = match node {
-            Node::Obj(d) => d.get(seg),
-            _ => return Node::Absent,
-        };
-    }
-    node
 }
 
 impl Spec {
@@ -670,7 +658,7 @@ impl Plan {
                 continue;
             };
             let path = rule_path.text.as_str();
-            let v = read_path(data, &rule_path.segments);
+            let v = lookup_segments(data, rule_path.segments.iter().map(String::as_str));
             let missing = match v {
                 Node::Obj(d) => !d.any_present(),
                 other => other.is_absent(),
