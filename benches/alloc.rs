@@ -37,7 +37,7 @@ fn main() {
         return;
     }
     let cases = cases::cases();
-    let spec = payermax::loaded_spec();
+    let spec = payermax::loaded_plan();
     let _profiler = dhat::Profiler::builder().testing().build();
     let mut lines = Vec::new();
     for case in &cases {

@@ -67,19 +67,16 @@ fn load(root: &Option<PathBuf>) -> Spec {
     .unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// Where generated code reads its spec at run time (the macro embeds the files it read).
+/// What generated code tracks for rebuilds: the files the macro read.
 fn source(spec: &Spec, root: &Option<PathBuf>) -> SpecSource {
     match root {
         None => SpecSource::Builtin,
-        Some(root) => SpecSource::Files {
-            root: root.display().to_string(),
-            extend: Vec::new(),
-            files: spec
-                .disk_files
+        Some(_) => SpecSource::Files(
+            spec.disk_files
                 .iter()
-                .map(|p| (p.display().to_string(), p.display().to_string()))
+                .map(|p| p.display().to_string())
                 .collect(),
-        },
+        ),
     }
 }
 

@@ -103,7 +103,7 @@ fn round_trip(
     rsa: Rsa,
     presigned: &(String, String),
 ) -> PaymentOrderPayResponse {
-    let spec = payermax::loaded_spec();
+    let spec = payermax::loaded_plan();
     // Client: validate, serialize once, sign.
     request.validate().unwrap();
     let data = serde_json::value::to_raw_value(request).unwrap();

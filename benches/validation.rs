@@ -1,5 +1,5 @@
 //! Figure 1: payee validation, ns per payout request, for several countries and methods, valid
-//! and invalid: typed (`request.validate()`), on JSON (`loaded_spec().validate_payout`), and the
+//! and invalid: typed (`request.validate()`), on JSON (`loaded_plan().validate_payout`), and the
 //! reference: the same rules as JSON Schema (`benches/schemas/`) checked by the `jsonschema`
 //! crate, its validator compiled once (`is_valid` for valid input, every error iterated for
 //! invalid input). On invalid input the verdict alone is measured too: typed `is_valid()` against
@@ -21,7 +21,7 @@ use payermax::PaymentOrderPayRequest;
 use std::hint::black_box;
 
 fn validation(c: &mut Criterion) {
-    let spec = payermax::loaded_spec();
+    let spec = payermax::loaded_plan();
     let mut counts = Vec::new();
     let mut group = c.benchmark_group("validation");
     for case in cases::cases() {

@@ -92,7 +92,7 @@ use crate::ledger::{
 };
 use futures_util::{StreamExt, TryStreamExt};
 use payermax_runtime::{PayEvent, PayoutCalls};
-use payermax_spec::Spec;
+use payermax_spec::plan::{Kind, Plan};
 use serde_json::{Map, Value};
 use sha2::{Digest as _, Sha256};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -152,61 +152,71 @@ pub struct Column {
 }
 
 /// Every column a payee file may have: the payout request's fields that are not lists, in the
-/// spec's order.
+/// spec's order, with the spec's descriptions (read from the built-in spec's text once: a
+/// listing for people; checking and paying a file read the rule plan only).
 ///
 /// ```
 /// let columns = payermax::bulk::columns();
 /// assert!(columns.iter().any(|c| c.path == "payeeInfo.accountInfo.accountNo"));
 /// ```
 pub fn columns() -> Vec<Column> {
-    columns_of(crate::loaded_spec())
+    let spec = payermax_spec::builtin().ok();
+    let mut out = Vec::new();
+    columns_of(crate::loaded_plan(), &mut |column, ty, field| {
+        let doc = spec
+            .as_ref()
+            .and_then(|s| s.api.types.get(ty)?.fields.get(field)?.doc.clone());
+        out.push(Column { doc, ..column });
+    });
+    out
 }
 
-fn columns_of(spec: &Spec) -> Vec<Column> {
+/// The columns of the plan's payout request, each with its field's place in the plan (type
+/// and field number), by numbers: no path is looked up by name.
+fn columns_of(plan: &Plan, each: &mut dyn FnMut(Column, usize, usize)) {
     fn walk(
-        spec: &Spec,
-        ty: &payermax_spec::model::TypeDef,
+        plan: &Plan,
+        ty: usize,
         prefix: &str,
         required: bool,
         depth: usize,
-        out: &mut Vec<Column>,
+        each: &mut dyn FnMut(Column, usize, usize),
     ) {
-        for field in &ty.fields {
+        let Some(def) = plan.types.get(ty) else {
+            return;
+        };
+        for (number, field) in def.fields.iter().enumerate() {
             if field.list {
                 continue;
             }
             let path = if prefix.is_empty() {
-                field.name.value.clone()
+                field.name.clone()
             } else {
-                format!("{prefix}.{}", field.name.value)
+                format!("{prefix}.{}", field.name)
             };
-            match spec.type_def(&field.ty) {
+            let required = required && field.required;
+            match field.kind {
                 // The spec's types nest a few levels; the bound only guards against a cycle.
-                Some(inner) if depth < 8 => {
-                    walk(
-                        spec,
-                        inner,
-                        &path,
-                        required && field.required,
-                        depth + 1,
-                        out,
-                    );
+                Kind::Object(inner) if depth < 8 => {
+                    walk(plan, inner, &path, required, depth + 1, each);
                 }
-                Some(_) => {}
-                None => out.push(Column {
-                    path,
-                    integer: field.ty.value == "integer",
-                    required: required && field.required,
-                    doc: field.doc.clone(),
-                }),
+                Kind::Object(_) => {}
+                kind => each(
+                    Column {
+                        path,
+                        integer: kind == Kind::Integer,
+                        required,
+                        doc: None,
+                    },
+                    ty,
+                    number,
+                ),
             }
         }
     }
-    let mut out = Vec::new();
-    if let Some(root) = spec.payout_request_type() {
-        walk(spec, root, "", true, 0, &mut out);
+    if let Some(root) = plan.payout {
+        walk(plan, root, "", true, 0, each);
     }
-    out
 }
 
 /// The order number versions before the ledger derived for row `row` (from 1) of a file named
@@ -553,7 +563,7 @@ struct RawRow {
 }
 
 impl Rows {
-    fn open(spec: &Spec, path: &Path) -> Result<Rows, BulkError> {
+    fn open(plan: &Plan, path: &Path) -> Result<Rows, BulkError> {
         let handle = File::open(path).map_err(|source| BulkError::Read {
             file: path.to_path_buf(),
             source,
@@ -567,7 +577,8 @@ impl Rows {
             .trim(csv::Trim::All)
             .from_reader(handle);
         let header = reader.headers().map_err(|e| csv_error(&file, &e))?.clone();
-        let known = columns_of(spec);
+        let mut known = Vec::new();
+        columns_of(plan, &mut |column, _, _| known.push(column));
         let mut layout = Vec::with_capacity(header.len());
         let mut problems = Vec::new();
         let mut seen = HashSet::new();
@@ -753,20 +764,20 @@ pub async fn check_file(
     ledger: &Ledger,
     options: &BulkOptions,
 ) -> Result<CheckedFile, BulkError> {
-    check_with(crate::loaded_spec(), path, ledger, options).await
+    check_with(crate::loaded_plan(), path, ledger, options).await
 }
 
 async fn check_with(
-    spec: &Spec,
+    plan: &Plan,
     path: &Path,
     ledger: &Ledger,
     options: &BulkOptions,
 ) -> Result<CheckedFile, BulkError> {
     let repeated = match options.ids {
-        RowIds::Batch(_) => repeated_payees(spec, path)?,
+        RowIds::Batch(_) => repeated_payees(plan, path)?,
         RowIds::Legacy | RowIds::OwnOnly => HashSet::new(),
     };
-    let mut rows = Rows::open(spec, path)?;
+    let mut rows = Rows::open(plan, path)?;
     let file = rows.file.clone();
     let batch = options.batch_label(&file);
     let mut numbering = Numbering {
@@ -827,7 +838,7 @@ async fn check_with(
             let id = numbering.number(&mut raw);
             let data = Value::Object(raw.data);
             let mut reported = false;
-            for v in spec.validate_payout(&data) {
+            for v in plan.validate_payout(&data) {
                 // A missing order number is reported once for the file (`NoIds`), with what
                 // to add, not as a broken rule of every row.
                 if id.is_none() && v.path == OUT_TRADE_NO && v.code == "required" {
@@ -922,8 +933,8 @@ async fn check_with(
 /// The payees (hashed) of rows without their own order number that appear more than once in
 /// the file: a first, light pass (8 bytes a row, freed at once) so that the check counts
 /// occurrences only for them.
-fn repeated_payees(spec: &Spec, path: &Path) -> Result<HashSet<u64>, BulkError> {
-    let mut rows = Rows::open(spec, path)?;
+fn repeated_payees(plan: &Plan, path: &Path) -> Result<HashSet<u64>, BulkError> {
+    let mut rows = Rows::open(plan, path)?;
     let mut keys = Vec::new();
     while let Some(raw) = rows.next()? {
         if raw.data.get(OUT_TRADE_NO).is_none() {
@@ -1167,8 +1178,7 @@ pub async fn pay_checked(
     options: &BulkOptions,
     on_event: &(dyn Fn(BulkEvent) + Send + Sync),
 ) -> Result<Summary, BulkError> {
-    let spec = crate::loaded_spec();
-    let mut rows = Rows::open(spec, &checked.path)?;
+    let mut rows = Rows::open(crate::loaded_plan(), &checked.path)?;
     let mut numbering = Numbering {
         options,
         file: checked.name.clone(),

@@ -11,6 +11,13 @@
 use payermax::{Amount, PayeeInfo, PayeeName, PaymentOrderPayRequest, Trade, payee};
 use proptest::prelude::*;
 
+/// The built-in spec, loaded and lowered here: the interpreter's side of each comparison (the
+/// bindings run the plan they embedded as JSON, so the comparison also covers that copy).
+fn spec() -> &'static payermax_spec::Spec {
+    static SPEC: std::sync::OnceLock<payermax_spec::Spec> = std::sync::OnceLock::new();
+    SPEC.get_or_init(|| payermax_spec::builtin().expect("the built-in spec loads"))
+}
+
 fn text() -> impl Strategy<Value = String> {
     prop_oneof![
         Just(String::new()),
@@ -101,7 +108,7 @@ proptest! {
         request.remark = remark;
         let typed = report(request.validate());
         let json = serde_json::to_value(&request).unwrap();
-        let interpreted: Vec<_> = payermax::loaded_spec()
+        let interpreted: Vec<_> = spec()
             .validate_payout(&json)
             .into_iter()
             .map(|v| (v.path, v.code, v.message))
@@ -141,7 +148,7 @@ fn a_broken_payee_reports_every_violation() {
 fn rule_value(rule: &payermax::__private::spec::model::RuleDef) -> BoxedStrategy<Option<String>> {
     let mut good: Vec<BoxedStrategy<Option<String>>> = Vec::new();
     // An enum-typed field also gets the enum's other values (rules narrow enums: `[OUR, SHA]`).
-    if let Some(e) = field_type(&rule.field).and_then(|t| payermax::loaded_spec().enum_def(t)) {
+    if let Some(e) = field_type(&rule.field).and_then(|t| spec().enum_def(t)) {
         let values: Vec<String> = e.values.iter().map(|v| v.value.value.clone()).collect();
         good.push(proptest::sample::select(values).prop_map(Some).boxed());
     }
@@ -184,7 +191,7 @@ fn rule_value(rule: &payermax::__private::spec::model::RuleDef) -> BoxedStrategy
 
 /// The `type:` of the payout request's field at a dotted path.
 fn field_type(path: &str) -> Option<&'static str> {
-    let spec = payermax::loaded_spec();
+    let spec = spec();
     let mut ty = spec.payout_request_type()?;
     let mut segs = path.split('.').peekable();
     while let Some(seg) = segs.next() {
@@ -315,7 +322,7 @@ fn method_request(
 }
 
 fn any_method_request() -> impl Strategy<Value = serde_json::Value> {
-    let spec = payermax::loaded_spec();
+    let spec = spec();
     let all: Vec<BoxedStrategy<serde_json::Value>> = spec
         .countries
         .iter()
@@ -338,7 +345,7 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
     #[test]
     fn every_method_fast_path_agrees_with_the_interpreter(json in any_method_request()) {
-        let spec = payermax::loaded_spec();
+        let spec = spec();
         // Only what the typed API can hold (strict enums refuse unknown values).
         let Ok(request) = serde_json::from_value::<PaymentOrderPayRequest>(json.clone()) else {
             return Ok(());
@@ -370,7 +377,7 @@ proptest! {
 #[test]
 fn the_generator_makes_valid_and_invalid_requests() {
     use proptest::strategy::ValueTree;
-    let spec = payermax::loaded_spec();
+    let spec = spec();
     let mut runner = proptest::test_runner::TestRunner::deterministic();
     let strategy = any_method_request();
     let (mut valid, mut invalid) = (0, 0);
@@ -418,10 +425,7 @@ fn another_spec_reads_typed_requests_by_name() {
     std::fs::write(&api, shorter).unwrap();
     let other = payermax::__private::spec::from_root_file(dir.path().join("payermax.yaml"))
         .expect("the edited spec loads");
-    assert_ne!(
-        other.api_fingerprint(),
-        payermax::loaded_spec().api_fingerprint()
-    );
+    assert_ne!(other.api_fingerprint(), spec().api_fingerprint());
 
     let payee: PayeeInfo = payee::br::Pix::builder()
         .account_no("123456789012")
@@ -451,7 +455,7 @@ fn another_spec_reads_typed_requests_by_name() {
 /// interpreter's verdict and the typed report is the JSON one.
 #[test]
 fn every_market_and_method_type_agrees_with_the_interpreter() {
-    let spec = payermax::loaded_spec();
+    let spec = spec();
     let mut types: Vec<&str> = spec.method_types();
     types.push("BANK_TRANSFERR");
     let markets = spec

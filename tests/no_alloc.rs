@@ -29,7 +29,7 @@ fn validating_a_valid_request_does_not_allocate() {
         serde_json::from_str(include_str!("../benches/schemas/cases.json")).unwrap();
     let cases = file["cases"].as_array().unwrap();
     assert!(cases.len() >= 4);
-    let spec = payermax::loaded_spec();
+    let spec = payermax::loaded_plan();
     let _profiler = dhat::Profiler::builder().testing().build();
     for case in cases {
         let name = case["name"].as_str().unwrap();

@@ -144,14 +144,13 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             let loaded = spec_cmd::load(spec.as_deref(), &[])?;
             let source = match &spec {
                 None => payermax_codegen::SpecSource::Builtin,
-                Some(root) => {
-                    let key = |p: &std::path::Path| p.to_string_lossy().into_owned();
-                    payermax_codegen::SpecSource::Files {
-                        root: key(root),
-                        extend: Vec::new(),
-                        files: loaded.disk_files.iter().map(|p| (key(p), key(p))).collect(),
-                    }
-                }
+                Some(_) => payermax_codegen::SpecSource::Files(
+                    loaded
+                        .disk_files
+                        .iter()
+                        .map(|p| p.to_string_lossy().into_owned())
+                        .collect(),
+                ),
             };
             let tokens = payermax_codegen::generate(&loaded, &source);
             emit(&payermax_codegen::pretty(&tokens)?);

@@ -16,27 +16,21 @@ use payermax_spec::Spec;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// Where the generated code gets its spec at run time (for `validate()`).
+/// Where the spec the generated code came from lives, so that cargo rebuilds when it changes.
 #[derive(Debug, Clone)]
 pub enum SpecSource {
-    /// The spec embedded in `payermax-spec`.
+    /// The spec embedded in `payermax-spec` (a change rebuilds that crate).
     Builtin,
-    /// Files read by the macro: (absolute path, path relative to the root file's directory).
-    /// Emitted as `include_str!` so cargo rebuilds when one changes.
-    Files {
-        /// The root file, relative to the base directory.
-        root: String,
-        /// Extension files, relative to the base directory.
-        extend: Vec<String>,
-        /// (absolute path, relative path) of every file read.
-        files: Vec<(String, String)>,
-    },
+    /// Files read by the macro, as `include_str!` reads them (absolute paths): emitted as
+    /// `include_str!` in an unused constant so cargo rebuilds when one changes, without
+    /// their text in the binary.
+    Files(Vec<String>),
 }
 
 /// Generates the bindings for `spec`.
 pub fn generate(spec: &Spec, source: &SpecSource) -> TokenStream {
-    let structs = types::structs(spec);
-    let enums = types::enums(spec);
+    let (structs, struct_impls) = types::structs(spec);
+    let (enums, enum_impls) = types::enums(spec);
     let markets = types::markets(spec);
     let payees = payee::payees(spec);
     let errors = error_table(spec);
@@ -52,7 +46,19 @@ pub fn generate(spec: &Spec, source: &SpecSource) -> TokenStream {
         #errors
         #runtime_spec
         #validators
-        #fast_checks
+        // The impls the rule interpreter reads the types through, and the generated checks,
+        // inside `const _: () = { … };` as serde_derive's are: helper items stay out of the
+        // user's namespace, the impls still apply, and the short local names keep the
+        // expansion readable. One lint attribute for everything inside.
+        #[allow(dead_code, unused_variables, unreachable_code, non_camel_case_types, clippy::all, clippy::pedantic, clippy::nursery)]
+        const _: () = {
+            use ::payermax::__private::spec::doc as __doc;
+            use ::payermax::__private::spec::fast as __fast;
+            use ::std::option::Option as __Option;
+            #struct_impls
+            #enum_impls
+            #fast_checks
+        };
         #client
     }
 }
@@ -71,25 +77,21 @@ fn error_table(spec: &Spec) -> TokenStream {
 
 fn runtime_spec(spec: &Spec, source: &SpecSource) -> TokenStream {
     let plan = raw_string(&spec.plan.to_json());
-    let load = match source {
-        SpecSource::Builtin => quote!(::payermax::__private::spec::builtin()),
-        SpecSource::Files {
-            root,
-            extend,
-            files,
-        } => {
-            let entries = files
-                .iter()
-                .map(|(abs, rel)| quote!((#rel, include_str!(#abs))));
-            quote! {
-                ::payermax::__private::spec::load::from_memory(#root, &[#(#extend),*], &[#(#entries),*])
-            }
+    // The spec files the macro read, as `include_str!` in an unused constant: cargo rebuilds
+    // when one changes, and their text stays out of the binary (the plan is what runs).
+    let track = match source {
+        SpecSource::Builtin => quote!(),
+        SpecSource::Files(files) => {
+            let files = files.iter().map(|abs| quote!(include_str!(#abs)));
+            quote!(const _: &[&str] = &[#(#files),*];)
         }
     };
     quote! {
-        /// The rule plan these bindings were generated from (`payermax_spec::plan`), read once
-        /// from the JSON the macro embedded: validators run it without reading the spec's YAML.
-        #[doc(hidden)]
+        #track
+        /// The rule plan these bindings were generated from (`payermax_spec::plan::Plan`), read
+        /// once from the JSON the macro embedded: `validate()` runs it without reading the
+        /// spec's YAML, and `loaded_plan().validate_payout(&json)` checks a JSON request by
+        /// the same rules.
         pub fn loaded_plan() -> &'static ::payermax::__private::spec::plan::Plan {
             static PLAN: ::std::sync::OnceLock<::payermax::__private::spec::plan::Plan> = ::std::sync::OnceLock::new();
             PLAN.get_or_init(|| match ::payermax::__private::spec::plan::Plan::from_json(#plan) {
@@ -97,22 +99,6 @@ fn runtime_spec(spec: &Spec, source: &SpecSource) -> TokenStream {
                 // Cannot fire: the text is the plan the macro lowered and wrote in this same
                 // compilation, read back by the same payermax-spec.
                 ::std::result::Result::Err(e) => ::std::unreachable!("rule plan written at compile time: {e}"),
-            })
-        }
-
-        /// The spec these bindings were generated from, loaded once (bulk files use it).
-        pub fn loaded_spec() -> &'static ::payermax::__private::spec::Spec {
-            static SPEC: ::std::sync::OnceLock<::payermax::__private::spec::Spec> = ::std::sync::OnceLock::new();
-            SPEC.get_or_init(|| match #load {
-                ::std::result::Result::Ok(spec) => spec,
-                // The one panic in generated code, kept on purpose: it cannot fire. These are the
-                // bytes the macro loaded and checked in this same compilation (`include_str!` of
-                // the files it read, or the built-in spec of the same payermax-spec), and loading
-                // is deterministic. The only way to get here is a spec file edited in the instant
-                // between the macro reading it and `include_str!` reading it again, and cargo
-                // then rebuilds on the next build. A fallible `loaded_spec()` would put a "the
-                // build is broken" case into every `validate()` error for that instant.
-                ::std::result::Result::Err(e) => ::std::unreachable!("spec checked at compile time: {e}"),
             })
         }
     }

@@ -76,18 +76,25 @@ fn defaultable(spec: &Spec, ty: &TypeDef, depth: usize) -> bool {
             })
 }
 
-/// One struct per object type.
-pub fn structs(spec: &Spec) -> TokenStream {
+/// One struct per object type, and (second) the impls that let the rule interpreter read
+/// them: these go inside the generated `const _` block, where `__doc` names
+/// `payermax_spec::doc`.
+pub fn structs(spec: &Spec) -> (TokenStream, TokenStream) {
     let walked = crate::fast::request_type_names(spec);
-    spec.api
-        .types
-        .iter()
-        .map(|t| one_struct(spec, t, walked.contains(t.name.as_str())))
-        .collect()
+    let mut items = TokenStream::new();
+    let mut impls = TokenStream::new();
+    for t in &spec.api.types {
+        items.extend(one_struct(spec, t));
+        impls.extend(doc_impl(
+            t,
+            spec.api_fingerprint(),
+            walked.contains(t.name.as_str()),
+        ));
+    }
+    (items, impls)
 }
 
-/// `walked`: the type gets a generated walk (see `fast::request_type_names`).
-fn one_struct(spec: &Spec, ty: &TypeDef, walked: bool) -> TokenStream {
+fn one_struct(spec: &Spec, ty: &TypeDef) -> TokenStream {
     let name = camel(&ty.name);
     let mut doc = ty.doc.clone().unwrap_or_default();
     if !ty.confirmed {
@@ -120,7 +127,6 @@ fn one_struct(spec: &Spec, ty: &TypeDef, walked: bool) -> TokenStream {
     });
     let default = defaultable(spec, ty, 0).then(|| quote!(Default,));
     let constructor = (!ty.direction.received()).then(|| constructor(ty));
-    let doc_impl = doc_impl(ty, spec.api_fingerprint(), walked);
     let non_exhaustive = ty.direction.received().then(|| quote!(#[non_exhaustive]));
     quote! {
         #[doc = #doc]
@@ -129,53 +135,54 @@ fn one_struct(spec: &Spec, ty: &TypeDef, walked: bool) -> TokenStream {
         #non_exhaustive
         pub struct #name { #(#fields)* #extra }
         #constructor
-        #doc_impl
     }
 }
 
 /// How the rule interpreter reads the struct: a `match` on JSON names, no serialization; and,
-/// for request types, the generated checks that let it skip a subtree that passes.
+/// for request types (`walk`: it has a generated walk, see `fast::request_type_names`), the
+/// generated checks that let it skip a subtree that passes.
 fn doc_impl(ty: &TypeDef, fingerprint: u64, walk: bool) -> TokenStream {
     let name = camel(&ty.name);
     let json: Vec<&str> = ty.fields.iter().map(|f| f.name.as_str()).collect();
     let ids: Vec<_> = ty.fields.iter().map(|f| snake(&f.name)).collect();
     let type_name = ty.name.as_str();
     let indices = 0..ty.fields.len();
+    let count = ty.fields.len();
     let fields_ok = walk.then(|| {
         let walk = crate::fast::walk_fn();
         quote! {
-            fn fields_ok(&self, required: bool) -> ::std::option::Option<bool> {
-                ::std::option::Option::Some(self.#walk(required))
+            fn fields_ok(&self, required: bool) -> __Option<bool> {
+                __Option::Some(self.#walk(required))
             }
         }
     });
     quote! {
         #[automatically_derived]
-        impl ::payermax::__private::spec::doc::Doc for #name {
-            fn get(&self, name: &str) -> ::payermax::__private::spec::doc::Node<'_> {
+        impl __doc::Doc for #name {
+            fn get(&self, name: &str) -> __doc::Node<'_> {
                 match name {
-                    #(#json => ::payermax::__private::spec::doc::ToNode::node(&self.#ids),)*
-                    _ => ::payermax::__private::spec::doc::Node::Absent,
+                    #(#json => __doc::ToNode::node(&self.#ids),)*
+                    _ => __doc::Node::Absent,
                 }
             }
-            fn any_present(&self) -> bool {
-                false #(|| !::payermax::__private::spec::doc::ToNode::node(&self.#ids).is_absent())*
+            fn field_count(&self) -> usize {
+                #count
             }
-            fn generated_as(&self) -> ::std::option::Option<(u64, &str)> {
-                ::std::option::Option::Some((#fingerprint, #type_name))
+            fn generated_as(&self) -> __Option<(u64, &str)> {
+                __Option::Some((#fingerprint, #type_name))
             }
-            fn field_at(&self, index: usize) -> ::payermax::__private::spec::doc::Node<'_> {
+            fn field_at(&self, index: usize) -> __doc::Node<'_> {
                 match index {
-                    #(#indices => ::payermax::__private::spec::doc::ToNode::node(&self.#ids),)*
-                    _ => ::payermax::__private::spec::doc::Node::Absent,
+                    #(#indices => __doc::ToNode::node(&self.#ids),)*
+                    _ => __doc::Node::Absent,
                 }
             }
             #fields_ok
         }
         #[automatically_derived]
-        impl ::payermax::__private::spec::doc::ToNode for #name {
-            fn node(&self) -> ::payermax::__private::spec::doc::Node<'_> {
-                ::payermax::__private::spec::doc::Node::Obj(self)
+        impl __doc::ToNode for #name {
+            fn node(&self) -> __doc::Node<'_> {
+                __doc::Node::Obj(self)
             }
         }
     }
@@ -223,21 +230,30 @@ fn constructor(ty: &TypeDef) -> TokenStream {
 }
 
 /// One enum per enumeration: strict for what the merchant sends, with `Unknown(String)` for
-/// what PayerMax sends.
-pub fn enums(spec: &Spec) -> TokenStream {
-    spec.api.enums.iter().map(one_enum).collect()
+/// what PayerMax sends; and (second) their `ToNode` impls, for the `const _` block.
+pub fn enums(spec: &Spec) -> (TokenStream, TokenStream) {
+    let items = spec.api.enums.iter().map(one_enum).collect();
+    let impls = spec
+        .api
+        .enums
+        .iter()
+        .map(|e| {
+            let name = camel(&e.name);
+            quote! {
+                #[automatically_derived]
+                impl __doc::ToNode for #name {
+                    fn node(&self) -> __doc::Node<'_> {
+                        __doc::Node::Str(self.as_str())
+                    }
+                }
+            }
+        })
+        .collect();
+    (items, impls)
 }
 
 fn one_enum(e: &EnumDef) -> TokenStream {
     let name = camel(&e.name);
-    let node = quote! {
-        #[automatically_derived]
-        impl ::payermax::__private::spec::doc::ToNode for #name {
-            fn node(&self) -> ::payermax::__private::spec::doc::Node<'_> {
-                ::payermax::__private::spec::doc::Node::Str(self.as_str())
-            }
-        }
-    };
     let doc = e.doc.clone().unwrap_or_default();
     let variants: Vec<_> = e.values.iter().map(|v| camel(&v.value)).collect();
     let wires: Vec<&str> = e.values.iter().map(|v| v.value.as_str()).collect();
@@ -264,11 +280,9 @@ fn one_enum(e: &EnumDef) -> TokenStream {
                 pub const fn as_str(&self) -> &'static str { match self { #(#name::#variants => #wires,)* } }
             }
             #[automatically_derived]
-            #[automatically_derived]
-        impl ::std::fmt::Display for #name {
+            impl ::std::fmt::Display for #name {
                 fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result { f.write_str(self.as_str()) }
             }
-            #node
         };
     }
     quote! {
@@ -301,7 +315,6 @@ fn one_enum(e: &EnumDef) -> TokenStream {
                 s.serialize_str(self.as_str())
             }
         }
-        #node
         #[automatically_derived]
         impl<'de> ::payermax::__private::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::payermax::__private::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {

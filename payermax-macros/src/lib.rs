@@ -146,19 +146,7 @@ fn expand(input: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
     let source = if args.spec.is_none() && args.extend.is_empty() {
         SpecSource::Builtin
     } else {
-        SpecSource::Files {
-            root: args
-                .spec
-                .as_ref()
-                .map(|(p, _)| key(&base.join(p)))
-                .unwrap_or_default(),
-            extend: args
-                .extend
-                .iter()
-                .map(|(p, _)| key(&base.join(p)))
-                .collect(),
-            files: spec.disk_files.iter().map(|p| (key(p), key(p))).collect(),
-        }
+        SpecSource::Files(spec.disk_files.iter().map(|p| key(p)).collect())
     };
     payermax_codegen::generate(&spec, &source)
 }

@@ -47,8 +47,15 @@ impl Node<'_> {
 pub trait Doc {
     /// The field `name` (its JSON name).
     fn get(&self, name: &str) -> Node<'_>;
-    /// At least one field is sent (an object rule's `required`).
-    fn any_present(&self) -> bool;
+    /// At least one field is sent (an object rule's `required`). By default, read through
+    /// [`Doc::field_count`] and [`Doc::field_at`] (what a generated type implements).
+    fn any_present(&self) -> bool {
+        (0..self.field_count()).any(|i| !self.field_at(i).is_absent())
+    }
+    /// How many fields [`Doc::field_at`] numbers (0 for a document read by name only).
+    fn field_count(&self) -> usize {
+        0
+    }
     /// False for a JSON value that is not an object.
     fn is_object(&self) -> bool {
         true

@@ -56,58 +56,6 @@ impl PayRequest {
         }
     }
 }
-#[automatically_derived]
-impl ::payermax::__private::spec::doc::Doc for PayRequest {
-    fn get(&self, name: &str) -> ::payermax::__private::spec::doc::Node<'_> {
-        match name {
-            "outTradeNo" => {
-                ::payermax::__private::spec::doc::ToNode::node(&self.out_trade_no)
-            }
-            "country" => ::payermax::__private::spec::doc::ToNode::node(&self.country),
-            "clearingRail" => {
-                ::payermax::__private::spec::doc::ToNode::node(&self.clearing_rail)
-            }
-            "trade" => ::payermax::__private::spec::doc::ToNode::node(&self.trade),
-            "payeeInfo" => {
-                ::payermax::__private::spec::doc::ToNode::node(&self.payee_info)
-            }
-            _ => ::payermax::__private::spec::doc::Node::Absent,
-        }
-    }
-    fn any_present(&self) -> bool {
-        false
-            || !::payermax::__private::spec::doc::ToNode::node(&self.out_trade_no)
-                .is_absent()
-            || !::payermax::__private::spec::doc::ToNode::node(&self.country).is_absent()
-            || !::payermax::__private::spec::doc::ToNode::node(&self.clearing_rail)
-                .is_absent()
-            || !::payermax::__private::spec::doc::ToNode::node(&self.trade).is_absent()
-            || !::payermax::__private::spec::doc::ToNode::node(&self.payee_info)
-                .is_absent()
-    }
-    fn generated_as(&self) -> ::std::option::Option<(u64, &str)> {
-        ::std::option::Option::Some((10816252109147996434u64, "PayRequest"))
-    }
-    fn field_at(&self, index: usize) -> ::payermax::__private::spec::doc::Node<'_> {
-        match index {
-            0usize => ::payermax::__private::spec::doc::ToNode::node(&self.out_trade_no),
-            1usize => ::payermax::__private::spec::doc::ToNode::node(&self.country),
-            2usize => ::payermax::__private::spec::doc::ToNode::node(&self.clearing_rail),
-            3usize => ::payermax::__private::spec::doc::ToNode::node(&self.trade),
-            4usize => ::payermax::__private::spec::doc::ToNode::node(&self.payee_info),
-            _ => ::payermax::__private::spec::doc::Node::Absent,
-        }
-    }
-    fn fields_ok(&self, required: bool) -> ::std::option::Option<bool> {
-        ::std::option::Option::Some(self.__payermax_fields_ok(required))
-    }
-}
-#[automatically_derived]
-impl ::payermax::__private::spec::doc::ToNode for PayRequest {
-    fn node(&self) -> ::payermax::__private::spec::doc::Node<'_> {
-        ::payermax::__private::spec::doc::Node::Obj(self)
-    }
-}
 ///
 #[derive(
     Debug,
@@ -141,41 +89,6 @@ impl Trade {
             amount,
             currency: currency.into(),
         }
-    }
-}
-#[automatically_derived]
-impl ::payermax::__private::spec::doc::Doc for Trade {
-    fn get(&self, name: &str) -> ::payermax::__private::spec::doc::Node<'_> {
-        match name {
-            "amount" => ::payermax::__private::spec::doc::ToNode::node(&self.amount),
-            "currency" => ::payermax::__private::spec::doc::ToNode::node(&self.currency),
-            _ => ::payermax::__private::spec::doc::Node::Absent,
-        }
-    }
-    fn any_present(&self) -> bool {
-        false
-            || !::payermax::__private::spec::doc::ToNode::node(&self.amount).is_absent()
-            || !::payermax::__private::spec::doc::ToNode::node(&self.currency)
-                .is_absent()
-    }
-    fn generated_as(&self) -> ::std::option::Option<(u64, &str)> {
-        ::std::option::Option::Some((10816252109147996434u64, "Trade"))
-    }
-    fn field_at(&self, index: usize) -> ::payermax::__private::spec::doc::Node<'_> {
-        match index {
-            0usize => ::payermax::__private::spec::doc::ToNode::node(&self.amount),
-            1usize => ::payermax::__private::spec::doc::ToNode::node(&self.currency),
-            _ => ::payermax::__private::spec::doc::Node::Absent,
-        }
-    }
-    fn fields_ok(&self, required: bool) -> ::std::option::Option<bool> {
-        ::std::option::Option::Some(self.__payermax_fields_ok(required))
-    }
-}
-#[automatically_derived]
-impl ::payermax::__private::spec::doc::ToNode for Trade {
-    fn node(&self) -> ::payermax::__private::spec::doc::Node<'_> {
-        ::payermax::__private::spec::doc::Node::Obj(self)
     }
 }
 ///
@@ -240,67 +153,6 @@ impl PayeeInfo {
         }
     }
 }
-#[automatically_derived]
-impl ::payermax::__private::spec::doc::Doc for PayeeInfo {
-    fn get(&self, name: &str) -> ::payermax::__private::spec::doc::Node<'_> {
-        match name {
-            "paymentMethodType" => {
-                ::payermax::__private::spec::doc::ToNode::node(&self.payment_method_type)
-            }
-            "targetOrg" => {
-                ::payermax::__private::spec::doc::ToNode::node(&self.target_org)
-            }
-            "payeeType" => {
-                ::payermax::__private::spec::doc::ToNode::node(&self.payee_type)
-            }
-            "accountInfo" => {
-                ::payermax::__private::spec::doc::ToNode::node(&self.account_info)
-            }
-            "bankInfo" => ::payermax::__private::spec::doc::ToNode::node(&self.bank_info),
-            "name" => ::payermax::__private::spec::doc::ToNode::node(&self.name),
-            _ => ::payermax::__private::spec::doc::Node::Absent,
-        }
-    }
-    fn any_present(&self) -> bool {
-        false
-            || !::payermax::__private::spec::doc::ToNode::node(&self.payment_method_type)
-                .is_absent()
-            || !::payermax::__private::spec::doc::ToNode::node(&self.target_org)
-                .is_absent()
-            || !::payermax::__private::spec::doc::ToNode::node(&self.payee_type)
-                .is_absent()
-            || !::payermax::__private::spec::doc::ToNode::node(&self.account_info)
-                .is_absent()
-            || !::payermax::__private::spec::doc::ToNode::node(&self.bank_info)
-                .is_absent()
-            || !::payermax::__private::spec::doc::ToNode::node(&self.name).is_absent()
-    }
-    fn generated_as(&self) -> ::std::option::Option<(u64, &str)> {
-        ::std::option::Option::Some((10816252109147996434u64, "PayeeInfo"))
-    }
-    fn field_at(&self, index: usize) -> ::payermax::__private::spec::doc::Node<'_> {
-        match index {
-            0usize => {
-                ::payermax::__private::spec::doc::ToNode::node(&self.payment_method_type)
-            }
-            1usize => ::payermax::__private::spec::doc::ToNode::node(&self.target_org),
-            2usize => ::payermax::__private::spec::doc::ToNode::node(&self.payee_type),
-            3usize => ::payermax::__private::spec::doc::ToNode::node(&self.account_info),
-            4usize => ::payermax::__private::spec::doc::ToNode::node(&self.bank_info),
-            5usize => ::payermax::__private::spec::doc::ToNode::node(&self.name),
-            _ => ::payermax::__private::spec::doc::Node::Absent,
-        }
-    }
-    fn fields_ok(&self, required: bool) -> ::std::option::Option<bool> {
-        ::std::option::Option::Some(self.__payermax_fields_ok(required))
-    }
-}
-#[automatically_derived]
-impl ::payermax::__private::spec::doc::ToNode for PayeeInfo {
-    fn node(&self) -> ::payermax::__private::spec::doc::Node<'_> {
-        ::payermax::__private::spec::doc::Node::Obj(self)
-    }
-}
 ///
 #[derive(
     Debug,
@@ -325,40 +177,6 @@ impl AccountInfo {
         AccountInfo {
             account_no: account_no.into(),
         }
-    }
-}
-#[automatically_derived]
-impl ::payermax::__private::spec::doc::Doc for AccountInfo {
-    fn get(&self, name: &str) -> ::payermax::__private::spec::doc::Node<'_> {
-        match name {
-            "accountNo" => {
-                ::payermax::__private::spec::doc::ToNode::node(&self.account_no)
-            }
-            _ => ::payermax::__private::spec::doc::Node::Absent,
-        }
-    }
-    fn any_present(&self) -> bool {
-        false
-            || !::payermax::__private::spec::doc::ToNode::node(&self.account_no)
-                .is_absent()
-    }
-    fn generated_as(&self) -> ::std::option::Option<(u64, &str)> {
-        ::std::option::Option::Some((10816252109147996434u64, "AccountInfo"))
-    }
-    fn field_at(&self, index: usize) -> ::payermax::__private::spec::doc::Node<'_> {
-        match index {
-            0usize => ::payermax::__private::spec::doc::ToNode::node(&self.account_no),
-            _ => ::payermax::__private::spec::doc::Node::Absent,
-        }
-    }
-    fn fields_ok(&self, required: bool) -> ::std::option::Option<bool> {
-        ::std::option::Option::Some(self.__payermax_fields_ok(required))
-    }
-}
-#[automatically_derived]
-impl ::payermax::__private::spec::doc::ToNode for AccountInfo {
-    fn node(&self) -> ::payermax::__private::spec::doc::Node<'_> {
-        ::payermax::__private::spec::doc::Node::Obj(self)
     }
 }
 ///
@@ -386,38 +204,6 @@ impl BankInfo {
         BankInfo {
             bank_code: ::std::option::Option::None,
         }
-    }
-}
-#[automatically_derived]
-impl ::payermax::__private::spec::doc::Doc for BankInfo {
-    fn get(&self, name: &str) -> ::payermax::__private::spec::doc::Node<'_> {
-        match name {
-            "bankCode" => ::payermax::__private::spec::doc::ToNode::node(&self.bank_code),
-            _ => ::payermax::__private::spec::doc::Node::Absent,
-        }
-    }
-    fn any_present(&self) -> bool {
-        false
-            || !::payermax::__private::spec::doc::ToNode::node(&self.bank_code)
-                .is_absent()
-    }
-    fn generated_as(&self) -> ::std::option::Option<(u64, &str)> {
-        ::std::option::Option::Some((10816252109147996434u64, "BankInfo"))
-    }
-    fn field_at(&self, index: usize) -> ::payermax::__private::spec::doc::Node<'_> {
-        match index {
-            0usize => ::payermax::__private::spec::doc::ToNode::node(&self.bank_code),
-            _ => ::payermax::__private::spec::doc::Node::Absent,
-        }
-    }
-    fn fields_ok(&self, required: bool) -> ::std::option::Option<bool> {
-        ::std::option::Option::Some(self.__payermax_fields_ok(required))
-    }
-}
-#[automatically_derived]
-impl ::payermax::__private::spec::doc::ToNode for BankInfo {
-    fn node(&self) -> ::payermax::__private::spec::doc::Node<'_> {
-        ::payermax::__private::spec::doc::Node::Obj(self)
     }
 }
 ///
@@ -454,44 +240,6 @@ impl Name {
         }
     }
 }
-#[automatically_derived]
-impl ::payermax::__private::spec::doc::Doc for Name {
-    fn get(&self, name: &str) -> ::payermax::__private::spec::doc::Node<'_> {
-        match name {
-            "firstName" => {
-                ::payermax::__private::spec::doc::ToNode::node(&self.first_name)
-            }
-            "lastName" => ::payermax::__private::spec::doc::ToNode::node(&self.last_name),
-            _ => ::payermax::__private::spec::doc::Node::Absent,
-        }
-    }
-    fn any_present(&self) -> bool {
-        false
-            || !::payermax::__private::spec::doc::ToNode::node(&self.first_name)
-                .is_absent()
-            || !::payermax::__private::spec::doc::ToNode::node(&self.last_name)
-                .is_absent()
-    }
-    fn generated_as(&self) -> ::std::option::Option<(u64, &str)> {
-        ::std::option::Option::Some((10816252109147996434u64, "Name"))
-    }
-    fn field_at(&self, index: usize) -> ::payermax::__private::spec::doc::Node<'_> {
-        match index {
-            0usize => ::payermax::__private::spec::doc::ToNode::node(&self.first_name),
-            1usize => ::payermax::__private::spec::doc::ToNode::node(&self.last_name),
-            _ => ::payermax::__private::spec::doc::Node::Absent,
-        }
-    }
-    fn fields_ok(&self, required: bool) -> ::std::option::Option<bool> {
-        ::std::option::Option::Some(self.__payermax_fields_ok(required))
-    }
-}
-#[automatically_derived]
-impl ::payermax::__private::spec::doc::ToNode for Name {
-    fn node(&self) -> ::payermax::__private::spec::doc::Node<'_> {
-        ::payermax::__private::spec::doc::Node::Obj(self)
-    }
-}
 ///
 #[derive(
     Debug,
@@ -510,34 +258,6 @@ JSON `status`.*/
     #[serde(rename = "status")]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<PayoutStatus>,
-}
-#[automatically_derived]
-impl ::payermax::__private::spec::doc::Doc for PayResponse {
-    fn get(&self, name: &str) -> ::payermax::__private::spec::doc::Node<'_> {
-        match name {
-            "status" => ::payermax::__private::spec::doc::ToNode::node(&self.status),
-            _ => ::payermax::__private::spec::doc::Node::Absent,
-        }
-    }
-    fn any_present(&self) -> bool {
-        false
-            || !::payermax::__private::spec::doc::ToNode::node(&self.status).is_absent()
-    }
-    fn generated_as(&self) -> ::std::option::Option<(u64, &str)> {
-        ::std::option::Option::Some((10816252109147996434u64, "PayResponse"))
-    }
-    fn field_at(&self, index: usize) -> ::payermax::__private::spec::doc::Node<'_> {
-        match index {
-            0usize => ::payermax::__private::spec::doc::ToNode::node(&self.status),
-            _ => ::payermax::__private::spec::doc::Node::Absent,
-        }
-    }
-}
-#[automatically_derived]
-impl ::payermax::__private::spec::doc::ToNode for PayResponse {
-    fn node(&self) -> ::payermax::__private::spec::doc::Node<'_> {
-        ::payermax::__private::spec::doc::Node::Obj(self)
-    }
 }
 ///
 ///
@@ -589,12 +309,6 @@ impl ::payermax::__private::serde::Serialize for PaymentMethodType {
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
-    }
-}
-#[automatically_derived]
-impl ::payermax::__private::spec::doc::ToNode for PaymentMethodType {
-    fn node(&self) -> ::payermax::__private::spec::doc::Node<'_> {
-        ::payermax::__private::spec::doc::Node::Str(self.as_str())
     }
 }
 #[automatically_derived]
@@ -659,12 +373,6 @@ impl ::payermax::__private::serde::Serialize for PayeeType {
     }
 }
 #[automatically_derived]
-impl ::payermax::__private::spec::doc::ToNode for PayeeType {
-    fn node(&self) -> ::payermax::__private::spec::doc::Node<'_> {
-        ::payermax::__private::spec::doc::Node::Str(self.as_str())
-    }
-}
-#[automatically_derived]
 impl<'de> ::payermax::__private::serde::Deserialize<'de> for PayeeType {
     fn deserialize<D: ::payermax::__private::serde::Deserializer<'de>>(
         d: D,
@@ -710,16 +418,9 @@ impl ClearingRail {
     }
 }
 #[automatically_derived]
-#[automatically_derived]
 impl ::std::fmt::Display for ClearingRail {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-#[automatically_derived]
-impl ::payermax::__private::spec::doc::ToNode for ClearingRail {
-    fn node(&self) -> ::payermax::__private::spec::doc::Node<'_> {
-        ::payermax::__private::spec::doc::Node::Str(self.as_str())
     }
 }
 ///
@@ -782,12 +483,6 @@ impl ::payermax::__private::serde::Serialize for PayoutStatus {
         s: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
-    }
-}
-#[automatically_derived]
-impl ::payermax::__private::spec::doc::ToNode for PayoutStatus {
-    fn node(&self) -> ::payermax::__private::spec::doc::Node<'_> {
-        ::payermax::__private::spec::doc::Node::Str(self.as_str())
     }
 }
 #[automatically_derived]
@@ -1282,27 +977,18 @@ Build it with [`Sepa::builder`]; the compiler refuses `build()` until every requ
 pub static ERROR_TABLE: &[(&str, ::payermax::__private::runtime::RetryClass)] = &[
     ("ORDER_REPEAT", ::payermax::__private::runtime::RetryClass::DoNotResend),
 ];
-/// The rule plan these bindings were generated from (`payermax_spec::plan`), read once
-/// from the JSON the macro embedded: validators run it without reading the spec's YAML.
-#[doc(hidden)]
+/// The rule plan these bindings were generated from (`payermax_spec::plan::Plan`), read
+/// once from the JSON the macro embedded: `validate()` runs it without reading the
+/// spec's YAML, and `loaded_plan().validate_payout(&json)` checks a JSON request by
+/// the same rules.
 pub fn loaded_plan() -> &'static ::payermax::__private::spec::plan::Plan {
     static PLAN: ::std::sync::OnceLock<::payermax::__private::spec::plan::Plan> = ::std::sync::OnceLock::new();
     PLAN.get_or_init(|| match ::payermax::__private::spec::plan::Plan::from_json(
-        r#"{"types":[{"name":"PayRequest","fields":[{"name":"outTradeNo","kind":"Text","required":true,"len":{"max":63},"pattern":{"source":"^[A-Za-z0-9_]{1,63}$","class":{"Bytes":{"class":10633823849912963253799171395480977408,"min":1,"max":63}}}},{"name":"country","kind":"Text","required":true},{"name":"clearingRail","kind":{"Enum":2}},{"name":"trade","kind":{"Object":1},"required":true},{"name":"payeeInfo","kind":{"Object":2},"required":true}],"names":{"slots":[5,0,0,0,0,2,3,0,0,0,0,0,1,0,0,4]}},{"name":"Trade","fields":[{"name":"amount","kind":"Amount","required":true,"len":{"max":12}},{"name":"currency","kind":"Text","required":true}],"names":{"slots":[0,2,0,1]}},{"name":"PayeeInfo","fields":[{"name":"paymentMethodType","kind":{"Enum":0},"required":true},{"name":"targetOrg","kind":"Text"},{"name":"payeeType","kind":{"Enum":1}},{"name":"accountInfo","kind":{"Object":3},"required":true},{"name":"bankInfo","kind":{"Object":4}},{"name":"name","kind":{"Object":5}}],"names":{"slots":[0,0,0,3,4,1,0,0,5,2,0,0,6,0,0,0]}},{"name":"AccountInfo","fields":[{"name":"accountNo","kind":"Text","required":true,"len":{"max":128}}],"names":{"slots":[0,1,0,0]}},{"name":"BankInfo","fields":[{"name":"bankCode","kind":"Text","len":{"max":64}}],"names":{"slots":[0,0,1,0]}},{"name":"Name","fields":[{"name":"firstName","kind":"Text","len":{"max":64}},{"name":"lastName","kind":"Text","len":{"max":64}}],"names":{"slots":[0,0,2,1]}},{"name":"PayResponse","fields":[{"name":"status","kind":{"Enum":3}}],"names":{"slots":[0,0,1,0]}}],"enums":[{"name":"PaymentMethodType","values":["BANK_TRANSFER","REALTIME_PAYMENT"],"lenient":true},{"name":"PayeeType","values":["PERSONAL","CORPORATION"],"lenient":true},{"name":"ClearingRail","values":["SEPA","LOCAL"]},{"name":"PayoutStatus","values":["PENDING","SUCCESS","FAILED","BOUNCEBACK"],"lenient":true}],"payout":0,"rule_roots":[0],"method_types":["BANK_TRANSFER","REALTIME_PAYMENT"],"paths":[{"text":"country","segments":["country"],"resolved":[{"root":0,"chain":[{"ty":0,"field":1}],"target":"Str"}]},{"text":"clearingRail","segments":["clearingRail"],"resolved":[{"root":0,"chain":[{"ty":0,"field":2}],"target":"Str"}]},{"text":"payeeInfo.paymentMethodType","segments":["payeeInfo","paymentMethodType"],"resolved":[{"root":0,"chain":[{"ty":0,"field":4},{"ty":2,"field":0}],"target":"Str"}]},{"text":"payeeInfo.targetOrg","segments":["payeeInfo","targetOrg"],"resolved":[{"root":0,"chain":[{"ty":0,"field":4},{"ty":2,"field":1}],"target":"Str"}]},{"text":"payeeInfo.payeeType","segments":["payeeInfo","payeeType"],"resolved":[{"root":0,"chain":[{"ty":0,"field":4},{"ty":2,"field":2}],"target":"Str"}]},{"text":"trade.amount","segments":["trade","amount"],"resolved":[{"root":0,"chain":[{"ty":0,"field":3},{"ty":1,"field":0}],"target":"Str"}]},{"text":"trade.currency","segments":["trade","currency"],"resolved":[{"root":0,"chain":[{"ty":0,"field":3},{"ty":1,"field":1}],"target":"Str"}]},{"text":"payeeInfo.accountInfo.accountNo","segments":["payeeInfo","accountInfo","accountNo"],"resolved":[{"root":0,"chain":[{"ty":0,"field":4},{"ty":2,"field":3},{"ty":3,"field":0}],"target":"Str"}]},{"text":"payeeInfo.name","segments":["payeeInfo","name"],"resolved":[{"root":0,"chain":[{"ty":0,"field":4},{"ty":2,"field":5}],"target":"Object"}]},{"text":"payeeInfo.bankInfo.bankCode","segments":["payeeInfo","bankInfo","bankCode"],"resolved":[{"root":0,"chain":[{"ty":0,"field":4},{"ty":2,"field":4},{"ty":4,"field":0}],"target":"Str"}]}],"countries":[{"key":"BR","rail":false,"decimals":[["BRL",2]],"methods":[{"id":"pix","method_type":"REALTIME_PAYMENT","currency":"BRL","what":"BR REALTIME_PAYMENT (pix)","org":{"required":true,"values":["PIX"],"refuse_unlisted":true,"allowed":["PIX"]},"limits":{"min":{"value":"0.01","digits":["","01"]},"max":{"value":"5000","digits":["5000",""]}},"rules":[{"path":7,"pattern":{"source":"^[0-9]+$","class":{"Bytes":{"class":287948901175001088,"min":1,"max":null}}}}]},{"id":"bank_transfer","method_type":"BANK_TRANSFER","currency":"BRL","what":"BR BANK_TRANSFER (bank_transfer)","limits":{},"rules":[{"path":8,"required":true}]}],"by_type":[{"method_type":"REALTIME_PAYMENT","first":0},{"method_type":"BANK_TRANSFER","first":1}],"unlisted":"DeclaredPass"},{"key":"NO","rail":false,"decimals":[["NOK",2]],"methods":[{"id":"bank_transfer","method_type":"BANK_TRANSFER","currency":"NOK","what":"NO BANK_TRANSFER (bank_transfer)","limits":{},"rules":[]}],"by_type":[{"method_type":"BANK_TRANSFER","first":0}],"unlisted":"DeclaredPass"}],"rails":[{"key":"SEPA","rail":true,"reach":["AT","NO","DE"],"decimals":[["EUR",2]],"methods":[{"id":"sepa","method_type":"BANK_TRANSFER","currency":"EUR","what":"SEPA BANK_TRANSFER (sepa)","limits":{},"rules":[{"path":7,"required":true,"check":"Iban"},{"path":9,"required":true,"check":"SwiftBic"}]}],"by_type":[{"method_type":"BANK_TRANSFER","first":0}],"unlisted":"Refused"}],"transitions":[["PENDING","SUCCESS"]],"fingerprint":10816252109147996434}"#,
+        r#"{"types":[{"name":"PayRequest","fields":[{"name":"outTradeNo","kind":"Text","required":true,"len":{"max":63},"pattern":{"source":"^[A-Za-z0-9_]{1,63}$","class":{"Bytes":{"class":10633823849912963253799171395480977408,"min":1,"max":63}}}},{"name":"country","kind":"Text","required":true},{"name":"clearingRail","kind":{"Enum":2}},{"name":"trade","kind":{"Object":1},"required":true},{"name":"payeeInfo","kind":{"Object":2},"required":true}]},{"name":"Trade","fields":[{"name":"amount","kind":"Amount","required":true,"len":{"max":12}},{"name":"currency","kind":"Text","required":true}]},{"name":"PayeeInfo","fields":[{"name":"paymentMethodType","kind":{"Enum":0},"required":true},{"name":"targetOrg","kind":"Text"},{"name":"payeeType","kind":{"Enum":1}},{"name":"accountInfo","kind":{"Object":3},"required":true},{"name":"bankInfo","kind":{"Object":4}},{"name":"name","kind":{"Object":5}}]},{"name":"AccountInfo","fields":[{"name":"accountNo","kind":"Text","required":true,"len":{"max":128}}]},{"name":"BankInfo","fields":[{"name":"bankCode","kind":"Text","len":{"max":64}}]},{"name":"Name","fields":[{"name":"firstName","kind":"Text","len":{"max":64}},{"name":"lastName","kind":"Text","len":{"max":64}}]},{"name":"PayResponse","fields":[{"name":"status","kind":{"Enum":3}}]}],"enums":[{"name":"PaymentMethodType","values":["BANK_TRANSFER","REALTIME_PAYMENT"],"lenient":true},{"name":"PayeeType","values":["PERSONAL","CORPORATION"],"lenient":true},{"name":"ClearingRail","values":["SEPA","LOCAL"]},{"name":"PayoutStatus","values":["PENDING","SUCCESS","FAILED","BOUNCEBACK"],"lenient":true}],"payout":0,"rule_roots":[0],"method_types":["BANK_TRANSFER","REALTIME_PAYMENT"],"paths":[{"text":"country"},{"text":"clearingRail"},{"text":"payeeInfo.paymentMethodType"},{"text":"payeeInfo.targetOrg"},{"text":"payeeInfo.payeeType"},{"text":"trade.amount"},{"text":"trade.currency"},{"text":"payeeInfo.accountInfo.accountNo"},{"text":"payeeInfo.name"},{"text":"payeeInfo.bankInfo.bankCode"}],"countries":[{"key":"BR","rail":false,"decimals":[["BRL",2]],"methods":[{"id":"pix","method_type":"REALTIME_PAYMENT","currency":"BRL","what":"BR REALTIME_PAYMENT (pix)","org":{"required":true,"values":["PIX"],"refuse_unlisted":true},"limits":{"min":{"value":"0.01","digits":["","01"]},"max":{"value":"5000","digits":["5000",""]}},"rules":[{"path":7,"pattern":{"source":"^[0-9]+$","class":{"Bytes":{"class":287948901175001088,"min":1,"max":null}}}}]},{"id":"bank_transfer","method_type":"BANK_TRANSFER","currency":"BRL","what":"BR BANK_TRANSFER (bank_transfer)","limits":{},"rules":[{"path":8,"required":true}]}],"by_type":[{"method_type":"REALTIME_PAYMENT","first":0},{"method_type":"BANK_TRANSFER","first":1}],"unlisted":"DeclaredPass"},{"key":"NO","rail":false,"decimals":[["NOK",2]],"methods":[{"id":"bank_transfer","method_type":"BANK_TRANSFER","currency":"NOK","what":"NO BANK_TRANSFER (bank_transfer)","limits":{},"rules":[]}],"by_type":[{"method_type":"BANK_TRANSFER","first":0}],"unlisted":"DeclaredPass"}],"rails":[{"key":"SEPA","rail":true,"reach":["AT","NO","DE"],"decimals":[["EUR",2]],"methods":[{"id":"sepa","method_type":"BANK_TRANSFER","currency":"EUR","what":"SEPA BANK_TRANSFER (sepa)","limits":{},"rules":[{"path":7,"required":true,"check":"Iban"},{"path":9,"required":true,"check":"SwiftBic"}]}],"by_type":[{"method_type":"BANK_TRANSFER","first":0}],"unlisted":"Refused"}],"transitions":[["PENDING","SUCCESS"]],"fingerprint":10816252109147996434}"#,
     ) {
         ::std::result::Result::Ok(plan) => plan,
         ::std::result::Result::Err(e) => {
             ::std::unreachable!("rule plan written at compile time: {e}")
-        }
-    })
-}
-/// The spec these bindings were generated from, loaded once (bulk files use it).
-pub fn loaded_spec() -> &'static ::payermax::__private::spec::Spec {
-    static SPEC: ::std::sync::OnceLock<::payermax::__private::spec::Spec> = ::std::sync::OnceLock::new();
-    SPEC.get_or_init(|| match ::payermax::__private::spec::builtin() {
-        ::std::result::Result::Ok(spec) => spec,
-        ::std::result::Result::Err(e) => {
-            ::std::unreachable!("spec checked at compile time: {e}")
         }
     })
 }
@@ -1339,6 +1025,262 @@ impl PayRequest {
     clippy::nursery
 )]
 const _: () = {
+    use ::payermax::__private::spec::doc as __doc;
+    use ::payermax::__private::spec::fast as __fast;
+    use ::std::option::Option as __Option;
+    #[automatically_derived]
+    impl __doc::Doc for PayRequest {
+        fn get(&self, name: &str) -> __doc::Node<'_> {
+            match name {
+                "outTradeNo" => __doc::ToNode::node(&self.out_trade_no),
+                "country" => __doc::ToNode::node(&self.country),
+                "clearingRail" => __doc::ToNode::node(&self.clearing_rail),
+                "trade" => __doc::ToNode::node(&self.trade),
+                "payeeInfo" => __doc::ToNode::node(&self.payee_info),
+                _ => __doc::Node::Absent,
+            }
+        }
+        fn field_count(&self) -> usize {
+            5usize
+        }
+        fn generated_as(&self) -> __Option<(u64, &str)> {
+            __Option::Some((10816252109147996434u64, "PayRequest"))
+        }
+        fn field_at(&self, index: usize) -> __doc::Node<'_> {
+            match index {
+                0usize => __doc::ToNode::node(&self.out_trade_no),
+                1usize => __doc::ToNode::node(&self.country),
+                2usize => __doc::ToNode::node(&self.clearing_rail),
+                3usize => __doc::ToNode::node(&self.trade),
+                4usize => __doc::ToNode::node(&self.payee_info),
+                _ => __doc::Node::Absent,
+            }
+        }
+        fn fields_ok(&self, required: bool) -> __Option<bool> {
+            __Option::Some(self.__payermax_fields_ok(required))
+        }
+    }
+    #[automatically_derived]
+    impl __doc::ToNode for PayRequest {
+        fn node(&self) -> __doc::Node<'_> {
+            __doc::Node::Obj(self)
+        }
+    }
+    #[automatically_derived]
+    impl __doc::Doc for Trade {
+        fn get(&self, name: &str) -> __doc::Node<'_> {
+            match name {
+                "amount" => __doc::ToNode::node(&self.amount),
+                "currency" => __doc::ToNode::node(&self.currency),
+                _ => __doc::Node::Absent,
+            }
+        }
+        fn field_count(&self) -> usize {
+            2usize
+        }
+        fn generated_as(&self) -> __Option<(u64, &str)> {
+            __Option::Some((10816252109147996434u64, "Trade"))
+        }
+        fn field_at(&self, index: usize) -> __doc::Node<'_> {
+            match index {
+                0usize => __doc::ToNode::node(&self.amount),
+                1usize => __doc::ToNode::node(&self.currency),
+                _ => __doc::Node::Absent,
+            }
+        }
+        fn fields_ok(&self, required: bool) -> __Option<bool> {
+            __Option::Some(self.__payermax_fields_ok(required))
+        }
+    }
+    #[automatically_derived]
+    impl __doc::ToNode for Trade {
+        fn node(&self) -> __doc::Node<'_> {
+            __doc::Node::Obj(self)
+        }
+    }
+    #[automatically_derived]
+    impl __doc::Doc for PayeeInfo {
+        fn get(&self, name: &str) -> __doc::Node<'_> {
+            match name {
+                "paymentMethodType" => __doc::ToNode::node(&self.payment_method_type),
+                "targetOrg" => __doc::ToNode::node(&self.target_org),
+                "payeeType" => __doc::ToNode::node(&self.payee_type),
+                "accountInfo" => __doc::ToNode::node(&self.account_info),
+                "bankInfo" => __doc::ToNode::node(&self.bank_info),
+                "name" => __doc::ToNode::node(&self.name),
+                _ => __doc::Node::Absent,
+            }
+        }
+        fn field_count(&self) -> usize {
+            6usize
+        }
+        fn generated_as(&self) -> __Option<(u64, &str)> {
+            __Option::Some((10816252109147996434u64, "PayeeInfo"))
+        }
+        fn field_at(&self, index: usize) -> __doc::Node<'_> {
+            match index {
+                0usize => __doc::ToNode::node(&self.payment_method_type),
+                1usize => __doc::ToNode::node(&self.target_org),
+                2usize => __doc::ToNode::node(&self.payee_type),
+                3usize => __doc::ToNode::node(&self.account_info),
+                4usize => __doc::ToNode::node(&self.bank_info),
+                5usize => __doc::ToNode::node(&self.name),
+                _ => __doc::Node::Absent,
+            }
+        }
+        fn fields_ok(&self, required: bool) -> __Option<bool> {
+            __Option::Some(self.__payermax_fields_ok(required))
+        }
+    }
+    #[automatically_derived]
+    impl __doc::ToNode for PayeeInfo {
+        fn node(&self) -> __doc::Node<'_> {
+            __doc::Node::Obj(self)
+        }
+    }
+    #[automatically_derived]
+    impl __doc::Doc for AccountInfo {
+        fn get(&self, name: &str) -> __doc::Node<'_> {
+            match name {
+                "accountNo" => __doc::ToNode::node(&self.account_no),
+                _ => __doc::Node::Absent,
+            }
+        }
+        fn field_count(&self) -> usize {
+            1usize
+        }
+        fn generated_as(&self) -> __Option<(u64, &str)> {
+            __Option::Some((10816252109147996434u64, "AccountInfo"))
+        }
+        fn field_at(&self, index: usize) -> __doc::Node<'_> {
+            match index {
+                0usize => __doc::ToNode::node(&self.account_no),
+                _ => __doc::Node::Absent,
+            }
+        }
+        fn fields_ok(&self, required: bool) -> __Option<bool> {
+            __Option::Some(self.__payermax_fields_ok(required))
+        }
+    }
+    #[automatically_derived]
+    impl __doc::ToNode for AccountInfo {
+        fn node(&self) -> __doc::Node<'_> {
+            __doc::Node::Obj(self)
+        }
+    }
+    #[automatically_derived]
+    impl __doc::Doc for BankInfo {
+        fn get(&self, name: &str) -> __doc::Node<'_> {
+            match name {
+                "bankCode" => __doc::ToNode::node(&self.bank_code),
+                _ => __doc::Node::Absent,
+            }
+        }
+        fn field_count(&self) -> usize {
+            1usize
+        }
+        fn generated_as(&self) -> __Option<(u64, &str)> {
+            __Option::Some((10816252109147996434u64, "BankInfo"))
+        }
+        fn field_at(&self, index: usize) -> __doc::Node<'_> {
+            match index {
+                0usize => __doc::ToNode::node(&self.bank_code),
+                _ => __doc::Node::Absent,
+            }
+        }
+        fn fields_ok(&self, required: bool) -> __Option<bool> {
+            __Option::Some(self.__payermax_fields_ok(required))
+        }
+    }
+    #[automatically_derived]
+    impl __doc::ToNode for BankInfo {
+        fn node(&self) -> __doc::Node<'_> {
+            __doc::Node::Obj(self)
+        }
+    }
+    #[automatically_derived]
+    impl __doc::Doc for Name {
+        fn get(&self, name: &str) -> __doc::Node<'_> {
+            match name {
+                "firstName" => __doc::ToNode::node(&self.first_name),
+                "lastName" => __doc::ToNode::node(&self.last_name),
+                _ => __doc::Node::Absent,
+            }
+        }
+        fn field_count(&self) -> usize {
+            2usize
+        }
+        fn generated_as(&self) -> __Option<(u64, &str)> {
+            __Option::Some((10816252109147996434u64, "Name"))
+        }
+        fn field_at(&self, index: usize) -> __doc::Node<'_> {
+            match index {
+                0usize => __doc::ToNode::node(&self.first_name),
+                1usize => __doc::ToNode::node(&self.last_name),
+                _ => __doc::Node::Absent,
+            }
+        }
+        fn fields_ok(&self, required: bool) -> __Option<bool> {
+            __Option::Some(self.__payermax_fields_ok(required))
+        }
+    }
+    #[automatically_derived]
+    impl __doc::ToNode for Name {
+        fn node(&self) -> __doc::Node<'_> {
+            __doc::Node::Obj(self)
+        }
+    }
+    #[automatically_derived]
+    impl __doc::Doc for PayResponse {
+        fn get(&self, name: &str) -> __doc::Node<'_> {
+            match name {
+                "status" => __doc::ToNode::node(&self.status),
+                _ => __doc::Node::Absent,
+            }
+        }
+        fn field_count(&self) -> usize {
+            1usize
+        }
+        fn generated_as(&self) -> __Option<(u64, &str)> {
+            __Option::Some((10816252109147996434u64, "PayResponse"))
+        }
+        fn field_at(&self, index: usize) -> __doc::Node<'_> {
+            match index {
+                0usize => __doc::ToNode::node(&self.status),
+                _ => __doc::Node::Absent,
+            }
+        }
+    }
+    #[automatically_derived]
+    impl __doc::ToNode for PayResponse {
+        fn node(&self) -> __doc::Node<'_> {
+            __doc::Node::Obj(self)
+        }
+    }
+    #[automatically_derived]
+    impl __doc::ToNode for PaymentMethodType {
+        fn node(&self) -> __doc::Node<'_> {
+            __doc::Node::Str(self.as_str())
+        }
+    }
+    #[automatically_derived]
+    impl __doc::ToNode for PayeeType {
+        fn node(&self) -> __doc::Node<'_> {
+            __doc::Node::Str(self.as_str())
+        }
+    }
+    #[automatically_derived]
+    impl __doc::ToNode for ClearingRail {
+        fn node(&self) -> __doc::Node<'_> {
+            __doc::Node::Str(self.as_str())
+        }
+    }
+    #[automatically_derived]
+    impl __doc::ToNode for PayoutStatus {
+        fn node(&self) -> __doc::Node<'_> {
+            __doc::Node::Str(self.as_str())
+        }
+    }
     impl AccountInfo {
         #[inline]
         fn __payermax_fields_ok(&self, payout: bool) -> bool {
@@ -1349,7 +1291,7 @@ const _: () = {
                         return false;
                     }
                 } else {
-                    if !::payermax::__private::spec::fast::max_chars(s, 128usize) {
+                    if !__fast::max_chars(s, 128usize) {
                         return false;
                     }
                 }
@@ -1361,8 +1303,8 @@ const _: () = {
         #[inline]
         fn __payermax_fields_ok(&self, payout: bool) -> bool {
             match self.bank_code.as_ref().map(|v| v.as_str()) {
-                ::std::option::Option::Some(s) if !s.is_empty() => {
-                    if !::payermax::__private::spec::fast::max_chars(s, 64usize) {
+                __Option::Some(s) if !s.is_empty() => {
+                    if !__fast::max_chars(s, 64usize) {
                         return false;
                     }
                 }
@@ -1375,16 +1317,16 @@ const _: () = {
         #[inline]
         fn __payermax_fields_ok(&self, payout: bool) -> bool {
             match self.first_name.as_ref().map(|v| v.as_str()) {
-                ::std::option::Option::Some(s) if !s.is_empty() => {
-                    if !::payermax::__private::spec::fast::max_chars(s, 64usize) {
+                __Option::Some(s) if !s.is_empty() => {
+                    if !__fast::max_chars(s, 64usize) {
                         return false;
                     }
                 }
                 _ => {}
             }
             match self.last_name.as_ref().map(|v| v.as_str()) {
-                ::std::option::Option::Some(s) if !s.is_empty() => {
-                    if !::payermax::__private::spec::fast::max_chars(s, 64usize) {
+                __Option::Some(s) if !s.is_empty() => {
+                    if !__fast::max_chars(s, 64usize) {
                         return false;
                     }
                 }
@@ -1403,10 +1345,10 @@ const _: () = {
                         return false;
                     }
                 } else {
-                    if !::payermax::__private::spec::fast::max_chars(s, 63usize) {
+                    if !__fast::max_chars(s, 63usize) {
                         return false;
                     }
-                    if !::payermax::__private::spec::fast::bytes_match::<
+                    if !__fast::bytes_match::<
                         10633823849912963253799171395480977408u128,
                     >(
                         s,
@@ -1430,10 +1372,6 @@ const _: () = {
                     }
                 } else {}
             }
-            match self.clearing_rail.as_ref().map(|v| v.as_str()) {
-                ::std::option::Option::Some(s) if !s.is_empty() => {}
-                _ => {}
-            }
             if !self.trade.__payermax_fields_ok(payout) {
                 return false;
             }
@@ -1454,32 +1392,24 @@ const _: () = {
                     }
                 } else {}
             }
-            match self.target_org.as_ref().map(|v| v.as_str()) {
-                ::std::option::Option::Some(s) if !s.is_empty() => {}
-                _ => {}
-            }
-            match self.payee_type.as_ref().map(|v| v.as_str()) {
-                ::std::option::Option::Some(s) if !s.is_empty() => {}
-                _ => {}
-            }
             if !self.account_info.__payermax_fields_ok(payout) {
                 return false;
             }
             match &self.bank_info {
-                ::std::option::Option::Some(v) => {
+                __Option::Some(v) => {
                     if !v.__payermax_fields_ok(payout) {
                         return false;
                     }
                 }
-                ::std::option::Option::None => {}
+                __Option::None => {}
             }
             match &self.name {
-                ::std::option::Option::Some(v) => {
+                __Option::Some(v) => {
                     if !v.__payermax_fields_ok(payout) {
                         return false;
                     }
                 }
-                ::std::option::Option::None => {}
+                __Option::None => {}
             }
             true
         }
@@ -1494,7 +1424,7 @@ const _: () = {
                         return false;
                     }
                 } else {
-                    if !::payermax::__private::spec::fast::max_chars(s, 12usize) {
+                    if !__fast::max_chars(s, 12usize) {
                         return false;
                     }
                 }
@@ -1513,58 +1443,47 @@ const _: () = {
     /// The fields the method rules read, by number (generated; see `__payermax_method_ok`).
     #[doc(hidden)]
     trait __PayermaxRuleFields {
-        fn __payermax_field(
-            &self,
-            index: usize,
-        ) -> ::payermax::__private::spec::fast::Field<'_>;
+        fn __payermax_field(&self, index: usize) -> __fast::Field<'_>;
     }
     /// The country and method rules of the spec, as straight-line code, for the payout and
     /// element-validation requests alike (`payout`: absent required fields count).
     fn __payermax_method_ok<T: __PayermaxRuleFields>(req: &T, payout: bool) -> bool {
-        let (
-            ::std::option::Option::Some(country),
-            ::std::option::Option::Some(method_type),
-        ) = (req.__payermax_field(0usize).text(), req.__payermax_field(2usize).text())
-        else {
+        let (__Option::Some(country), __Option::Some(method_type)) = (
+            req.__payermax_field(0usize).text(),
+            req.__payermax_field(2usize).text(),
+        ) else {
             return true;
         };
-        let target_org: ::std::option::Option<&str> = req
-            .__payermax_field(3usize)
-            .text();
-        let payee_type: ::std::option::Option<&str> = req
-            .__payermax_field(4usize)
-            .text();
-        let amount: ::std::option::Option<&str> = req.__payermax_field(5usize).text();
-        let currency: ::std::option::Option<&str> = req.__payermax_field(6usize).text();
+        let target_org: __Option<&str> = req.__payermax_field(3usize).text();
+        let payee_type: __Option<&str> = req.__payermax_field(4usize).text();
+        let amount: __Option<&str> = req.__payermax_field(5usize).text();
+        let currency: __Option<&str> = req.__payermax_field(6usize).text();
         match req.__payermax_field(1usize).text() {
-            ::std::option::Option::Some("SEPA") => {
+            __Option::Some("SEPA") => {
                 if !::core::matches!(country, "AT" | "NO" | "DE") {
                     return false;
                 }
                 return {
                     let index: usize = match (
                         method_type.len(),
-                        ::payermax::__private::spec::fast::pack16(method_type),
+                        __fast::pack16(method_type),
                     ) {
                         (13usize, 6518148810054692549713558651202u128) => 0usize,
                         _ => return false,
                     };
                     match index {
                         0usize => {
-                            if let (
-                                ::std::option::Option::Some(amount),
-                                ::std::option::Option::Some(currency),
-                            ) = (amount, currency) {
-                                if let ::std::option::Option::Some(amount) = ::payermax::__private::spec::fast::Decimal::parse(
+                            if let (__Option::Some(amount), __Option::Some(currency)) = (
+                                amount,
+                                currency,
+                            ) {
+                                if let __Option::Some(amount) = __fast::Decimal::parse(
                                     amount,
                                 ) {
                                     if amount.digits() > 18 {
                                         return false;
                                     }
-                                    match (
-                                        currency.len(),
-                                        ::payermax::__private::spec::fast::pack16(currency),
-                                    ) {
+                                    match (currency.len(), __fast::pack16(currency)) {
                                         (3usize, 5395781u128) => {
                                             if amount.scale() > 2usize {
                                                 return false;
@@ -1576,32 +1495,26 @@ const _: () = {
                                 }
                             }
                             match req.__payermax_field(7usize) {
-                                ::payermax::__private::spec::fast::Field::Str(s) => {
-                                    if ::payermax::__private::spec::fast::NamedCheck::Iban
-                                        .check(s)
-                                        .is_err()
-                                    {
+                                __fast::Field::Str(s) => {
+                                    if __fast::NamedCheck::Iban.check(s).is_err() {
                                         return false;
                                     }
                                 }
-                                ::payermax::__private::spec::fast::Field::Present => {}
-                                ::payermax::__private::spec::fast::Field::Absent => {
+                                __fast::Field::Present => {}
+                                __fast::Field::Absent => {
                                     if payout {
                                         return false;
                                     }
                                 }
                             }
                             match req.__payermax_field(9usize) {
-                                ::payermax::__private::spec::fast::Field::Str(s) => {
-                                    if ::payermax::__private::spec::fast::NamedCheck::SwiftBic
-                                        .check(s)
-                                        .is_err()
-                                    {
+                                __fast::Field::Str(s) => {
+                                    if __fast::NamedCheck::SwiftBic.check(s).is_err() {
                                         return false;
                                     }
                                 }
-                                ::payermax::__private::spec::fast::Field::Present => {}
-                                ::payermax::__private::spec::fast::Field::Absent => {
+                                __fast::Field::Present => {}
+                                __fast::Field::Absent => {
                                     if payout {
                                         return false;
                                     }
@@ -1615,11 +1528,11 @@ const _: () = {
             }
             _ => {}
         }
-        match (country.len(), ::payermax::__private::spec::fast::pack16(country)) {
+        match (country.len(), __fast::pack16(country)) {
             (2usize, 21058u128) => {
                 let index: usize = match (
                     method_type.len(),
-                    ::payermax::__private::spec::fast::pack16(method_type),
+                    __fast::pack16(method_type),
                 ) {
                     (16usize, 112061556415352941041686125615566112082u128) => 0usize,
                     (13usize, 6518148810054692549713558651202u128) => 1usize,
@@ -1632,31 +1545,28 @@ const _: () = {
                 match index {
                     0usize => {
                         match target_org {
-                            ::std::option::Option::None => {
+                            __Option::None => {
                                 if payout {
                                     return false;
                                 }
                             }
-                            ::std::option::Option::Some(o) => {
+                            __Option::Some(o) => {
                                 if !::core::matches!(o, "PIX") {
                                     return false;
                                 }
                             }
                         }
-                        if let (
-                            ::std::option::Option::Some(amount),
-                            ::std::option::Option::Some(currency),
-                        ) = (amount, currency) {
-                            if let ::std::option::Option::Some(amount) = ::payermax::__private::spec::fast::Decimal::parse(
+                        if let (__Option::Some(amount), __Option::Some(currency)) = (
+                            amount,
+                            currency,
+                        ) {
+                            if let __Option::Some(amount) = __fast::Decimal::parse(
                                 amount,
                             ) {
                                 if amount.digits() > 18 {
                                     return false;
                                 }
-                                match (
-                                    currency.len(),
-                                    ::payermax::__private::spec::fast::pack16(currency),
-                                ) {
+                                match (currency.len(), __fast::pack16(currency)) {
                                     (3usize, 5001794u128) => {
                                         if amount.scale() > 2usize {
                                             return false;
@@ -1679,8 +1589,8 @@ const _: () = {
                             }
                         }
                         match req.__payermax_field(7usize) {
-                            ::payermax::__private::spec::fast::Field::Str(s) => {
-                                if !::payermax::__private::spec::fast::bytes_match::<
+                            __fast::Field::Str(s) => {
+                                if !__fast::bytes_match::<
                                     287948901175001088u128,
                                 >(
                                     s,
@@ -1691,26 +1601,23 @@ const _: () = {
                                     return false;
                                 }
                             }
-                            ::payermax::__private::spec::fast::Field::Present => {}
-                            ::payermax::__private::spec::fast::Field::Absent => {}
+                            __fast::Field::Present => {}
+                            __fast::Field::Absent => {}
                         }
                         true
                     }
                     1usize => {
-                        if let (
-                            ::std::option::Option::Some(amount),
-                            ::std::option::Option::Some(currency),
-                        ) = (amount, currency) {
-                            if let ::std::option::Option::Some(amount) = ::payermax::__private::spec::fast::Decimal::parse(
+                        if let (__Option::Some(amount), __Option::Some(currency)) = (
+                            amount,
+                            currency,
+                        ) {
+                            if let __Option::Some(amount) = __fast::Decimal::parse(
                                 amount,
                             ) {
                                 if amount.digits() > 18 {
                                     return false;
                                 }
-                                match (
-                                    currency.len(),
-                                    ::payermax::__private::spec::fast::pack16(currency),
-                                ) {
+                                match (currency.len(), __fast::pack16(currency)) {
                                     (3usize, 5001794u128) => {
                                         if amount.scale() > 2usize {
                                             return false;
@@ -1722,9 +1629,9 @@ const _: () = {
                             }
                         }
                         match req.__payermax_field(8usize) {
-                            ::payermax::__private::spec::fast::Field::Str(s) => {}
-                            ::payermax::__private::spec::fast::Field::Present => {}
-                            ::payermax::__private::spec::fast::Field::Absent => {
+                            __fast::Field::Str(s) => {}
+                            __fast::Field::Present => {}
+                            __fast::Field::Absent => {
                                 if payout {
                                     return false;
                                 }
@@ -1738,7 +1645,7 @@ const _: () = {
             (2usize, 20302u128) => {
                 let index: usize = match (
                     method_type.len(),
-                    ::payermax::__private::spec::fast::pack16(method_type),
+                    __fast::pack16(method_type),
                 ) {
                     (13usize, 6518148810054692549713558651202u128) => 0usize,
                     _ => {
@@ -1749,20 +1656,17 @@ const _: () = {
                 };
                 match index {
                     0usize => {
-                        if let (
-                            ::std::option::Option::Some(amount),
-                            ::std::option::Option::Some(currency),
-                        ) = (amount, currency) {
-                            if let ::std::option::Option::Some(amount) = ::payermax::__private::spec::fast::Decimal::parse(
+                        if let (__Option::Some(amount), __Option::Some(currency)) = (
+                            amount,
+                            currency,
+                        ) {
+                            if let __Option::Some(amount) = __fast::Decimal::parse(
                                 amount,
                             ) {
                                 if amount.digits() > 18 {
                                     return false;
                                 }
-                                match (
-                                    currency.len(),
-                                    ::payermax::__private::spec::fast::pack16(currency),
-                                ) {
+                                match (currency.len(), __fast::pack16(currency)) {
                                     (3usize, 4935502u128) => {
                                         if amount.scale() > 2usize {
                                             return false;
@@ -1784,148 +1688,107 @@ const _: () = {
     #[automatically_derived]
     impl __PayermaxRuleFields for PayRequest {
         #[inline(always)]
-        fn __payermax_field(
-            &self,
-            index: usize,
-        ) -> ::payermax::__private::spec::fast::Field<'_> {
+        fn __payermax_field(&self, index: usize) -> __fast::Field<'_> {
             match index {
                 0usize => {
-                    match ::std::option::Option::Some(self)
+                    match __Option::Some(self)
                         .map(|x| x.country.as_str())
                         .filter(|s| !s.is_empty())
                     {
-                        ::std::option::Option::Some(s) => {
-                            ::payermax::__private::spec::fast::Field::Str(s)
-                        }
-                        ::std::option::Option::None => {
-                            ::payermax::__private::spec::fast::Field::Absent
-                        }
+                        __Option::Some(s) => __fast::Field::Str(s),
+                        __Option::None => __fast::Field::Absent,
                     }
                 }
                 1usize => {
-                    match ::std::option::Option::Some(self)
+                    match __Option::Some(self)
                         .and_then(|x| x.clearing_rail.as_ref().map(|v| v.as_str()))
                         .filter(|s| !s.is_empty())
                     {
-                        ::std::option::Option::Some(s) => {
-                            ::payermax::__private::spec::fast::Field::Str(s)
-                        }
-                        ::std::option::Option::None => {
-                            ::payermax::__private::spec::fast::Field::Absent
-                        }
+                        __Option::Some(s) => __fast::Field::Str(s),
+                        __Option::None => __fast::Field::Absent,
                     }
                 }
                 2usize => {
-                    match ::std::option::Option::Some(self)
+                    match __Option::Some(self)
                         .map(|x| &x.payee_info)
                         .map(|x| x.payment_method_type.as_str())
                         .filter(|s| !s.is_empty())
                     {
-                        ::std::option::Option::Some(s) => {
-                            ::payermax::__private::spec::fast::Field::Str(s)
-                        }
-                        ::std::option::Option::None => {
-                            ::payermax::__private::spec::fast::Field::Absent
-                        }
+                        __Option::Some(s) => __fast::Field::Str(s),
+                        __Option::None => __fast::Field::Absent,
                     }
                 }
                 3usize => {
-                    match ::std::option::Option::Some(self)
+                    match __Option::Some(self)
                         .map(|x| &x.payee_info)
                         .and_then(|x| x.target_org.as_ref().map(|v| v.as_str()))
                         .filter(|s| !s.is_empty())
                     {
-                        ::std::option::Option::Some(s) => {
-                            ::payermax::__private::spec::fast::Field::Str(s)
-                        }
-                        ::std::option::Option::None => {
-                            ::payermax::__private::spec::fast::Field::Absent
-                        }
+                        __Option::Some(s) => __fast::Field::Str(s),
+                        __Option::None => __fast::Field::Absent,
                     }
                 }
                 4usize => {
-                    match ::std::option::Option::Some(self)
+                    match __Option::Some(self)
                         .map(|x| &x.payee_info)
                         .and_then(|x| x.payee_type.as_ref().map(|v| v.as_str()))
                         .filter(|s| !s.is_empty())
                     {
-                        ::std::option::Option::Some(s) => {
-                            ::payermax::__private::spec::fast::Field::Str(s)
-                        }
-                        ::std::option::Option::None => {
-                            ::payermax::__private::spec::fast::Field::Absent
-                        }
+                        __Option::Some(s) => __fast::Field::Str(s),
+                        __Option::None => __fast::Field::Absent,
                     }
                 }
                 5usize => {
-                    match ::std::option::Option::Some(self)
+                    match __Option::Some(self)
                         .map(|x| &x.trade)
                         .map(|x| x.amount.as_str())
                         .filter(|s| !s.is_empty())
                     {
-                        ::std::option::Option::Some(s) => {
-                            ::payermax::__private::spec::fast::Field::Str(s)
-                        }
-                        ::std::option::Option::None => {
-                            ::payermax::__private::spec::fast::Field::Absent
-                        }
+                        __Option::Some(s) => __fast::Field::Str(s),
+                        __Option::None => __fast::Field::Absent,
                     }
                 }
                 6usize => {
-                    match ::std::option::Option::Some(self)
+                    match __Option::Some(self)
                         .map(|x| &x.trade)
                         .map(|x| x.currency.as_str())
                         .filter(|s| !s.is_empty())
                     {
-                        ::std::option::Option::Some(s) => {
-                            ::payermax::__private::spec::fast::Field::Str(s)
-                        }
-                        ::std::option::Option::None => {
-                            ::payermax::__private::spec::fast::Field::Absent
-                        }
+                        __Option::Some(s) => __fast::Field::Str(s),
+                        __Option::None => __fast::Field::Absent,
                     }
                 }
                 7usize => {
-                    match ::std::option::Option::Some(self)
+                    match __Option::Some(self)
                         .map(|x| &x.payee_info)
                         .map(|x| &x.account_info)
                         .map(|x| x.account_no.as_str())
                         .filter(|s| !s.is_empty())
                     {
-                        ::std::option::Option::Some(s) => {
-                            ::payermax::__private::spec::fast::Field::Str(s)
-                        }
-                        ::std::option::Option::None => {
-                            ::payermax::__private::spec::fast::Field::Absent
-                        }
+                        __Option::Some(s) => __fast::Field::Str(s),
+                        __Option::None => __fast::Field::Absent,
                     }
                 }
                 8usize => {
-                    ::payermax::__private::spec::fast::Field::present(
-                        ::std::option::Option::Some(self)
+                    __fast::Field::present(
+                        __Option::Some(self)
                             .map(|x| &x.payee_info)
                             .and_then(|x| x.name.as_ref())
-                            .is_some_and(|o| ::payermax::__private::spec::doc::Doc::any_present(
-                                o,
-                            )),
+                            .is_some_and(|o| __doc::Doc::any_present(o)),
                     )
                 }
                 9usize => {
-                    match ::std::option::Option::Some(self)
+                    match __Option::Some(self)
                         .map(|x| &x.payee_info)
                         .and_then(|x| x.bank_info.as_ref())
                         .and_then(|x| x.bank_code.as_ref().map(|v| v.as_str()))
                         .filter(|s| !s.is_empty())
                     {
-                        ::std::option::Option::Some(s) => {
-                            ::payermax::__private::spec::fast::Field::Str(s)
-                        }
-                        ::std::option::Option::None => {
-                            ::payermax::__private::spec::fast::Field::Absent
-                        }
+                        __Option::Some(s) => __fast::Field::Str(s),
+                        __Option::None => __fast::Field::Absent,
                     }
                 }
-                _ => ::payermax::__private::spec::fast::Field::Absent,
+                _ => __fast::Field::Absent,
             }
         }
     }

@@ -46,7 +46,7 @@ pub(crate) fn lower(
                 .collect();
             TypePlan {
                 name: t.name.value.clone(),
-                names: NameTable::new(&fields),
+                names: NameTable::default(),
                 fields,
             }
         })
@@ -77,16 +77,10 @@ pub(crate) fn lower(
     let rule_roots: Vec<usize> = payout.into_iter().chain(field_validation).collect();
     let paths: Vec<RulePath> = texts
         .into_iter()
-        .map(|text| {
-            let segments: Vec<String> = text.split('.').map(str::to_owned).collect();
-            RulePath {
-                resolved: rule_roots
-                    .iter()
-                    .map(|&root| resolve(&types, root, &segments))
-                    .collect(),
-                segments,
-                text,
-            }
+        .map(|text| RulePath {
+            text,
+            segments: Vec::new(),
+            resolved: Vec::new(),
         })
         .collect();
     let markets = |list: &[Market], rail: bool| -> Vec<MarketPlan> {
@@ -94,7 +88,7 @@ pub(crate) fn lower(
             .map(|m| market(m, rail, &paths, &pattern))
             .collect()
     };
-    Plan {
+    let mut plan = Plan {
         fingerprint: fingerprint(api),
         enums: api
             .enums
@@ -120,6 +114,55 @@ pub(crate) fn lower(
         payout,
         rule_roots,
         paths,
+    };
+    link(&mut plan);
+    plan
+}
+
+/// Builds what the plan derives from its own facts, for lowering and for a plan read back
+/// from JSON alike (which leaves these out): field numbers by name, each rule path's
+/// segments and its field chain from each request type the rules read, and each
+/// organisation rule's `allowed` list.
+pub(super) fn link(plan: &mut Plan) {
+    for ty in &mut plan.types {
+        ty.names = NameTable::new(&ty.fields);
+    }
+    for path in &mut plan.paths {
+        path.segments = path.text.split('.').map(str::to_owned).collect();
+        path.resolved = plan
+            .rule_roots
+            .iter()
+            .map(|&root| resolve(&plan.types, root, &path.segments))
+            .collect();
+    }
+    for market in plan.countries.iter_mut().chain(&mut plan.rails) {
+        // Every organisation of a method type's methods, each once, in the file's order.
+        let mut by_type: Vec<(String, Vec<String>)> = Vec::new();
+        for method in &market.methods {
+            let at = match by_type.iter().position(|(t, _)| *t == method.method_type) {
+                Some(at) => at,
+                None => {
+                    by_type.push((method.method_type.clone(), Vec::new()));
+                    by_type.len() - 1
+                }
+            };
+            if let (Some(org), Some((_, all))) = (&method.org, by_type.get_mut(at)) {
+                for v in &org.values {
+                    if !all.contains(v) {
+                        all.push(v.clone());
+                    }
+                }
+            }
+        }
+        for method in &mut market.methods {
+            if let Some(org) = &mut method.org {
+                org.allowed = by_type
+                    .iter()
+                    .find(|(t, _)| *t == method.method_type)
+                    .map(|(_, all)| all.clone())
+                    .unwrap_or_default();
+            }
+        }
     }
 }
 
@@ -267,23 +310,11 @@ fn method_plan(
     pattern: &dyn Fn(&Option<Sp<String>>) -> Option<PatternPlan>,
 ) -> MethodPlan {
     let t = method.method_type.as_str();
-    let org = method.target_org.as_ref().map(|o| {
-        let mut allowed: Vec<String> = Vec::new();
-        let same_type = m.def.methods.iter().filter(|x| x.method_type.value == t);
-        for v in same_type
-            .filter_map(|x| x.target_org.as_ref())
-            .flat_map(|x| &x.values)
-        {
-            if !allowed.contains(&v.value) {
-                allowed.push(v.value.clone());
-            }
-        }
-        OrgPlan {
-            required: o.required == Some(true),
-            values: o.values.iter().map(|v| v.value.clone()).collect(),
-            refuse_unlisted: o.complete && m.org_lists_complete(t),
-            allowed,
-        }
+    let org = method.target_org.as_ref().map(|o| OrgPlan {
+        required: o.required == Some(true),
+        values: o.values.iter().map(|v| v.value.clone()).collect(),
+        refuse_unlisted: o.complete && m.org_lists_complete(t),
+        allowed: Vec::new(),
     });
     MethodPlan {
         id: method.id.value.clone(),

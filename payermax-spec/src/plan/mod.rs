@@ -101,6 +101,8 @@ pub struct TypePlan {
     pub name: String,
     /// Its fields, in declaration order (a generated type's `Doc::field_at` numbers them so).
     pub fields: Vec<FieldPlan>,
+    /// Built from `fields` (when lowered, and when read back from JSON: `lower::link`).
+    #[serde(skip)]
     names: NameTable,
 }
 
@@ -250,9 +252,11 @@ pub struct RulePath {
     /// As written (`payeeInfo.accountInfo.accountNo`): violations name it.
     pub text: String,
     /// Its segments (a document is read by these names, split once here).
+    #[serde(skip)]
     pub segments: Vec<String>,
     /// Resolved from each request type the method rules read ([`Plan::rule_roots`], in that
     /// order).
+    #[serde(skip)]
     pub resolved: Vec<Resolved>,
 }
 
@@ -404,6 +408,7 @@ pub struct OrgPlan {
     #[serde(default, skip_serializing_if = "is_false")]
     pub refuse_unlisted: bool,
     /// Every organisation of the type's methods, each once (the refusal names them all).
+    #[serde(skip)]
     pub allowed: Vec<String>,
 }
 
@@ -457,9 +462,13 @@ impl Plan {
         serde_json::to_string(self).unwrap_or_default()
     }
 
-    /// A plan from [`Plan::to_json`]'s text.
+    /// A plan from [`Plan::to_json`]'s text. The lookup tables the text leaves out (field
+    /// numbers by name, a path's segments) are built again from what it holds.
     pub fn from_json(text: &str) -> Result<Plan, String> {
-        serde_json::from_str(text).map_err(|e| format!("not a rule plan: {e}"))
+        let mut plan: Plan =
+            serde_json::from_str(text).map_err(|e| format!("not a rule plan: {e}"))?;
+        lower::link(&mut plan);
+        Ok(plan)
     }
 
     /// The type called `name`.
@@ -633,6 +642,25 @@ mod tests {
         let spec = crate::builtin().unwrap();
         let back = super::Plan::from_json(&spec.plan.to_json()).unwrap();
         assert_eq!(back.to_json(), spec.plan.to_json());
+        // What the text leaves out is built again alike.
+        assert_eq!(back.paths, spec.plan.paths);
+        assert!(back.paths.iter().all(|p| !p.resolved.is_empty()));
+        for (a, b) in back.countries.iter().zip(&spec.plan.countries) {
+            for (m, n) in a.methods.iter().zip(&b.methods) {
+                assert_eq!(m.org, n.org, "{}", m.what);
+            }
+        }
+        let mx = back.country("MX").unwrap();
+        assert!(
+            mx.methods
+                .iter()
+                .any(|m| m.org.as_ref().is_some_and(|o| !o.allowed.is_empty()))
+        );
+        for ty in &back.types {
+            for (i, f) in ty.fields.iter().enumerate() {
+                assert_eq!(ty.field_number(&f.name), Some(i));
+            }
+        }
         let requests = [
             serde_json::json!({
                 "outTradeNo": "order_1", "country": "BR",
