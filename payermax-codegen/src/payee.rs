@@ -3,6 +3,7 @@
 
 use crate::names::{camel, snake};
 use payermax_spec::model::{FieldDef, MethodDef, TypeDef};
+use payermax_spec::plan::{FieldPlan, Target};
 use payermax_spec::{Market, Spec};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -22,17 +23,32 @@ struct PayeeField<'a> {
 
 const PAYEE: &str = "payeeInfo";
 
-fn field_at<'a>(spec: &'a Spec, root: &'a TypeDef, path: &str) -> Option<&'a FieldDef> {
-    let mut ty = root;
-    let mut found = None;
-    for seg in path.split('.') {
-        let f = ty.fields.iter().find(|f| f.name.value == seg)?;
-        found = Some(f);
-        if let Some(next) = spec.type_def(&f.ty) {
-            ty = next;
-        }
+/// The fields `path` (relative to the payee type `root`) passes through, read as the plan
+/// resolves rule paths: each as the model declares it (for its doc and Rust type) and as the
+/// plan lowered it. `None` when the path does not reach a field.
+fn chain<'a>(
+    spec: &'a Spec,
+    root: &TypeDef,
+    path: &str,
+) -> Option<Vec<(&'a FieldDef, &'a FieldPlan)>> {
+    let plan = &spec.plan;
+    let resolved = plan.resolve(plan.type_index(&root.name)?, path);
+    if resolved.target == Target::Absent {
+        return None;
     }
-    found
+    resolved
+        .chain
+        .iter()
+        .map(|s| {
+            let def = spec.api.types.get(s.ty)?.fields.get(s.field)?;
+            let lowered = plan.types.get(s.ty)?.fields.get(s.field)?;
+            Some((def, lowered))
+        })
+        .collect()
+}
+
+fn field_at<'a>(spec: &'a Spec, root: &TypeDef, path: &str) -> Option<&'a FieldDef> {
+    chain(spec, root, path)?.last().map(|&(def, _)| def)
 }
 
 fn payee_fields<'a>(
@@ -386,33 +402,27 @@ fn one_method(spec: &Spec, payee: &TypeDef, m: &Market, method: &MethodDef) -> T
 
 /// `out.a.get_or_insert_with(Default::default).b = p.field;` for an optional payee field.
 fn assign(spec: &Spec, payee: &TypeDef, path: &str, id: &proc_macro2::Ident) -> TokenStream {
-    let mut ty = payee;
+    let Some((last, parents)) = chain(spec, payee, path).and_then(|c| {
+        let (last, parents) = c.split_last()?;
+        Some((*last, parents.to_vec()))
+    }) else {
+        return quote!();
+    };
     let mut expr = quote!(out);
-    let segments: Vec<&str> = path.split('.').collect();
-    for (i, seg) in segments.iter().enumerate() {
-        let Some(f) = ty.fields.iter().find(|f| f.name.value == *seg) else {
-            return quote!();
-        };
+    for (_, f) in parents {
         let fid = snake(&f.name);
-        let last = i + 1 == segments.len();
-        if last {
-            return if f.required {
-                quote!(if let ::std::option::Option::Some(v) = p.#id { #expr.#fid = v; })
-            } else {
-                quote!(if let ::std::option::Option::Some(v) = p.#id { #expr.#fid = ::std::option::Option::Some(v); })
-            };
-        }
         expr = if f.required {
             quote!(#expr.#fid)
         } else {
             quote!(#expr.#fid.get_or_insert_with(::std::default::Default::default))
         };
-        match spec.type_def(&f.ty) {
-            Some(next) => ty = next,
-            None => return quote!(),
-        }
     }
-    quote!()
+    let fid = snake(&last.1.name);
+    if last.1.required {
+        quote!(if let ::std::option::Option::Some(v) = p.#id { #expr.#fid = v; })
+    } else {
+        quote!(if let ::std::option::Option::Some(v) = p.#id { #expr.#fid = ::std::option::Option::Some(v); })
+    }
 }
 
 #[cfg(test)]

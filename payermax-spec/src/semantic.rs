@@ -5,8 +5,9 @@
 
 use crate::checks::NamedCheck;
 use crate::diag::{Diagnostic, closest};
-use crate::model::{AmountLimits, ApiFile, FieldDef, MarketFile, RuleDef, TypeDef};
+use crate::model::{AmountLimits, ApiFile, MarketFile, RuleDef, TypeDef};
 use crate::pattern::Pattern;
+use crate::plan::Target;
 use crate::sp::{Pos, Sp};
 use crate::{Market, Spec};
 use regex::Regex;
@@ -35,6 +36,10 @@ struct Ctx<'a> {
     patterns: HashMap<String, Pattern>,
     /// Each currency's decimal places, and the file that first gave them.
     decimals: HashMap<String, (u8, String)>,
+    /// The API's types by number (names and kinds only): rule paths are resolved in them as
+    /// the plan resolves them (`plan::lower::resolve`), so a path the checker accepts is one
+    /// both executors read.
+    types: Vec<crate::plan::TypePlan>,
 }
 
 impl Ctx<'_> {
@@ -102,6 +107,7 @@ pub(crate) fn check(
         diags,
         patterns: HashMap::new(),
         decimals: HashMap::new(),
+        types: crate::plan::lower::type_plans(&api, &|_| None),
     };
     check_api(&mut cx, &api, &api_file);
     let mut seen = HashMap::new();
@@ -554,44 +560,6 @@ pub fn enum_values<'a>(api: &'a ApiFile, name: &str) -> Vec<&'a str> {
         .unwrap_or_default()
 }
 
-/// Resolves `payeeInfo.accountInfo.accountNo` from `root`; on failure, the failing segment and
-/// the names available there.
-/// `Err(None)`: a type on the way is undefined, which is reported on its own.
-pub(crate) fn resolve<'a>(
-    api: &'a ApiFile,
-    root: &'a TypeDef,
-    path: &str,
-) -> Result<&'a FieldDef, Option<(String, Vec<&'a str>)>> {
-    let mut ty = root;
-    let mut segments = path.split('.').peekable();
-    while let Some(seg) = segments.next() {
-        let Some(field) = ty.fields.iter().find(|f| f.name.value == seg) else {
-            return Err(Some((
-                seg.to_owned(),
-                ty.fields.iter().map(|f| f.name.as_str()).collect(),
-            )));
-        };
-        if segments.peek().is_none() {
-            return Ok(field);
-        }
-        match api.types.iter().find(|t| t.name.value == field.ty.value) {
-            Some(next) => ty = next,
-            None if PRIMITIVES.contains(&field.ty.as_str())
-                || api.enums.iter().any(|e| e.name.value == field.ty.value) =>
-            {
-                let next = segments.next().unwrap_or_default().to_owned();
-                return Err(Some((next, Vec::new())));
-            }
-            None => return Err(None),
-        }
-    }
-    Err(Some((String::new(), Vec::new())))
-}
-
-fn is_object(api: &ApiFile, f: &FieldDef) -> bool {
-    api.types.iter().any(|t| t.name.value == f.ty.value)
-}
-
 fn check_market(
     cx: &mut Ctx,
     api: &ApiFile,
@@ -682,7 +650,11 @@ fn check_market(
         .endpoints
         .iter()
         .find(|e| e.api_name.value == PAYOUT_API)
-        .and_then(|e| api.types.iter().find(|t| t.name.value == e.request.value));
+        .and_then(|e| {
+            api.types
+                .iter()
+                .position(|t| t.name.value == e.request.value)
+        });
     let mut ids = HashMap::new();
     for method in &def.methods {
         if ids.insert(method.id.as_str(), ()).is_some() {
@@ -919,14 +891,55 @@ fn check_limits(cx: &mut Ctx, file: &str, limits: &AmountLimits, decimals: Optio
     }
 }
 
-fn check_rule(cx: &mut Ctx, api: &ApiFile, file: &str, root: &TypeDef, rule: &RuleDef) {
-    let field = match resolve(api, root, &rule.field) {
-        Ok(f) => Some(f),
-        Err(None) => None,
-        Err(Some((segment, candidates))) => {
-            let hint = did_you_mean(&segment, candidates.iter().copied())
-                .map(|h| format!("{h} (paths are relative to the `data` of `{PAYOUT_API}`)"))
-                .or_else(|| Some(format!("paths are relative to the `data` of `{PAYOUT_API}`, e.g. `payeeInfo.accountInfo.accountNo`")));
+fn check_rule(cx: &mut Ctx, api: &ApiFile, file: &str, root: usize, rule: &RuleDef) {
+    let segments: Vec<&str> = rule.field.split('.').collect();
+    let resolved = crate::plan::lower::resolve(&cx.types, root, &segments);
+    // The field the path ends at (in the model, by the plan's numbers).
+    let model = |step: &crate::plan::Step| api.types.get(step.ty)?.fields.get(step.field);
+    let field = resolved.chain.last().and_then(model);
+    if resolved.target == Target::Absent {
+        // Where it stops: the segment after the last that resolved, and what was there.
+        let segment = segments
+            .get(resolved.chain.len())
+            .copied()
+            .unwrap_or_default();
+        let last = resolved
+            .chain
+            .last()
+            .and_then(|s| cx.types.get(s.ty)?.fields.get(s.field));
+        let names = |ty: usize| -> Vec<String> {
+            cx.types
+                .get(ty)
+                .map(|t| t.fields.iter().map(|f| f.name.clone()).collect())
+                .unwrap_or_default()
+        };
+        let (candidates, under): (Vec<String>, Option<&str>) = match last {
+            None => (names(root), None),
+            Some(f) if f.list => (
+                Vec::new(),
+                Some("a list: rules cannot reach into its items"),
+            ),
+            Some(f) => match f.kind {
+                crate::plan::Kind::Object(inner) => (names(inner), None),
+                _ => (Vec::new(), None),
+            },
+        };
+        // A type on the way that is not defined is reported on its own.
+        let undefined = field.is_some_and(|f| {
+            !PRIMITIVES.contains(&f.ty.as_str())
+                && !api.types.iter().any(|t| t.name.value == f.ty.value)
+                && !api.enums.iter().any(|e| e.name.value == f.ty.value)
+        });
+        if !undefined {
+            let hint = match under {
+                Some(what) => Some(format!(
+                    "`{}` is {what}",
+                    segments.get(..resolved.chain.len()).unwrap_or_default().join(".")
+                )),
+                None => did_you_mean(segment, candidates.iter().map(String::as_str))
+                    .map(|h| format!("{h} (paths are relative to the `data` of `{PAYOUT_API}`)"))
+                    .or_else(|| Some(format!("paths are relative to the `data` of `{PAYOUT_API}`, e.g. `payeeInfo.accountInfo.accountNo`"))),
+            };
             cx.err(
                 file,
                 rule.field.pos,
@@ -936,10 +949,10 @@ fn check_rule(cx: &mut Ctx, api: &ApiFile, file: &str, root: &TypeDef, rule: &Ru
                 ),
                 hint,
             );
-            None
         }
-    };
-    if field.is_some_and(|f| is_object(api, f)) {
+    }
+    let field = field.filter(|_| resolved.target != Target::Absent);
+    if resolved.target == Target::Object {
         let extra = rule.pattern.is_some()
             || rule.min_len.is_some()
             || rule.max_len.is_some()

@@ -132,6 +132,41 @@ fn rule_on_missing_path_suggests_the_closest_field() {
     );
 }
 
+/// A rule path is resolved once, as both executors read it: through a list it would read
+/// nothing, so the checker refuses it at its line (it used to accept it).
+#[test]
+fn rule_into_a_list_or_under_a_scalar_is_refused() {
+    let e = errors(&[
+        (
+            "api.yaml",
+            "      - {name: bankInfo, type: BankInfo}",
+            "      - {name: bankInfo, type: BankInfo}\n      - {name: accounts, type: AccountInfo, list: true}",
+        ),
+        (
+            "countries/br.yaml",
+            "field: payeeInfo.accountInfo.accountNo",
+            "field: payeeInfo.accounts.accountNo",
+        ),
+    ]);
+    assert_eq!(
+        e,
+        [
+            "countries/br.yaml:13:16: rule on `payeeInfo.accounts.accountNo`, which the payout request does not have (no `accountNo`) (hint: `payeeInfo.accounts` is a list: rules cannot reach into its items)"
+        ]
+    );
+    let e = errors(&[(
+        "countries/br.yaml",
+        "field: payeeInfo.accountInfo.accountNo",
+        "field: payeeInfo.accountInfo.accountNo.digits",
+    )]);
+    assert_eq!(
+        e,
+        [
+            "countries/br.yaml:13:16: rule on `payeeInfo.accountInfo.accountNo.digits`, which the payout request does not have (no `digits`) (hint: paths are relative to the `data` of `paymentOrderPay`, e.g. `payeeInfo.accountInfo.accountNo`)"
+        ]
+    );
+}
+
 #[test]
 fn duplicate_country() {
     let e = errors(&[(

@@ -28,29 +28,7 @@ pub(crate) fn lower(
         let compiled = patterns.get(source.as_str())?;
         Some(pattern_plan(&source.value, compiled))
     };
-    let types: Vec<TypePlan> = api
-        .types
-        .iter()
-        .map(|t| {
-            let fields: Vec<FieldPlan> = t
-                .fields
-                .iter()
-                .map(|f| FieldPlan {
-                    name: f.name.value.clone(),
-                    kind: kind(api, f),
-                    list: f.list,
-                    required: f.required,
-                    len: lengths(f.min_len.as_ref(), f.max_len.as_ref()),
-                    pattern: pattern(&f.pattern),
-                })
-                .collect();
-            TypePlan {
-                name: t.name.value.clone(),
-                names: NameTable::default(),
-                fields,
-            }
-        })
-        .collect();
+    let types = type_plans(api, &pattern);
     // The request type of the endpoint `api_name`.
     let request_type = |api_name: &str| {
         let endpoint = api
@@ -166,6 +144,36 @@ pub(super) fn link(plan: &mut Plan) {
     }
 }
 
+/// The API's types lowered, with their field numbers by name (`pattern` lowers a field's
+/// pattern; the checker, which reads only names and kinds, passes one that lowers none).
+pub(crate) fn type_plans(
+    api: &ApiFile,
+    pattern: &dyn Fn(&Option<Sp<String>>) -> Option<PatternPlan>,
+) -> Vec<TypePlan> {
+    api.types
+        .iter()
+        .map(|t| {
+            let fields: Vec<FieldPlan> = t
+                .fields
+                .iter()
+                .map(|f| FieldPlan {
+                    name: f.name.value.clone(),
+                    kind: kind(api, f),
+                    list: f.list,
+                    required: f.required,
+                    len: lengths(f.min_len.as_ref(), f.max_len.as_ref()),
+                    pattern: pattern(&f.pattern),
+                })
+                .collect();
+            TypePlan {
+                name: t.name.value.clone(),
+                names: NameTable::new(&fields),
+                fields,
+            }
+        })
+        .collect()
+}
+
 fn kind(api: &ApiFile, field: &FieldDef) -> Kind {
     let ty = field.ty.as_str();
     if let Some(i) = api.types.iter().position(|t| t.name.value == ty) {
@@ -200,13 +208,14 @@ fn pattern_plan(source: &str, compiled: &Pattern) -> PatternPlan {
     PatternPlan::new(source.to_owned(), class)
 }
 
-/// `segments` from request type `root`, field by field.
-fn resolve(types: &[TypePlan], root: usize, segments: &[String]) -> Resolved {
+/// `segments` from request type `root`, field by field: the one reading of a rule path (the
+/// checker reports a path that does not resolve from it, at the rule's line).
+pub(crate) fn resolve<S: AsRef<str>>(types: &[TypePlan], root: usize, segments: &[S]) -> Resolved {
     let mut chain = Vec::new();
     let mut target = Target::Absent;
     let mut ty = root;
     for (n, seg) in segments.iter().enumerate() {
-        let Some(field) = types.get(ty).and_then(|t| t.field_number(seg)) else {
+        let Some(field) = types.get(ty).and_then(|t| t.field_number(seg.as_ref())) else {
             target = Target::Absent;
             break;
         };

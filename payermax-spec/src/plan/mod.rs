@@ -476,6 +476,13 @@ impl Plan {
         self.types.iter().position(|t| t.name == name)
     }
 
+    /// `path` (dotted JSON names) resolved from type `root`, as rule paths are: what the
+    /// generator reads a payee field through.
+    pub fn resolve(&self, root: usize, path: &str) -> Resolved {
+        let segments: Vec<&str> = path.split('.').collect();
+        lower::resolve(&self.types, root, &segments)
+    }
+
     /// The rule path number `index`.
     pub fn path(&self, index: usize) -> Option<&RulePath> {
         self.paths.get(index)
