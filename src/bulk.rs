@@ -505,9 +505,23 @@ pub struct CheckedFile {
     with_order: BTreeMap<String, usize>,
     held: Vec<HeldRow>,
     first_ids: Vec<String>,
+    /// The first [`MAX_PROBLEMS`] advisory violations, and how many there were.
+    warnings: Vec<RowProblem>,
+    warning_count: usize,
 }
 
 impl CheckedFile {
+    /// Advisory violations of rows that are otherwise fine (the first 1,000): rules resting on
+    /// an example or a guess. They never hold a row back; look at them before paying.
+    pub fn warnings(&self) -> &[RowProblem] {
+        &self.warnings
+    }
+
+    /// How many advisory violations the file has in all.
+    pub fn warning_count(&self) -> usize {
+        self.warning_count
+    }
+
     /// The file name.
     pub fn name(&self) -> &str {
         &self.name
@@ -546,6 +560,7 @@ impl CheckedFile {
 
 /// A stream of records of a payee file: the header's layout, then each row's data.
 struct Rows {
+    plan: &'static Plan,
     file: String,
     layout: Vec<Column>,
     reader: csv::Reader<File>,
@@ -563,7 +578,7 @@ struct RawRow {
 }
 
 impl Rows {
-    fn open(plan: &Plan, path: &Path) -> Result<Rows, BulkError> {
+    fn open(plan: &'static Plan, path: &Path) -> Result<Rows, BulkError> {
         let handle = File::open(path).map_err(|source| BulkError::Read {
             file: path.to_path_buf(),
             source,
@@ -603,6 +618,7 @@ impl Rows {
             return Err(BulkError::Header { file, problems });
         }
         Ok(Rows {
+            plan,
             file,
             layout,
             reader,
@@ -619,7 +635,8 @@ impl Rows {
                 let line = self.record.position().map_or(0, |p| p.line());
                 let cells_ok = (self.record.len() != self.layout.len())
                     .then_some((self.record.len(), self.layout.len()));
-                let data = row_data(&self.layout, &self.record);
+                let mut data = row_data(&self.layout, &self.record);
+                electronic(self.plan, &mut data);
                 Ok(Some(RawRow {
                     row: self.row,
                     line,
@@ -681,6 +698,33 @@ fn row_data(layout: &[Column], record: &csv::StringRecord) -> Map<String, Value>
         insert_at(&mut data, &column.path, value);
     }
     data
+}
+
+/// IBANs and BICs written in print format (`DE89 3704 0044 0532 0130 00`, lower case) turned
+/// into the electronic format PayerMax takes, as the typed payee builders do: the fields of
+/// the method the row selects whose named check has a print format. Applied when a row is
+/// read, so the check, the ledger's record and the payout all see the same value.
+fn electronic(plan: &Plan, data: &mut Map<String, Value>) {
+    let doc = Value::Object(std::mem::take(data));
+    let fixes: Vec<(&str, String)> = match plan.select(&doc) {
+        Ok(Some(selection)) => selection
+            .method
+            .rules
+            .iter()
+            .filter_map(|rule| {
+                let path = plan.path(rule.path)?;
+                let value = payermax_spec::doc::lookup(&doc, &path.text);
+                Some((path.text.as_str(), rule.check?.electronic(value.as_str()?)?))
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    if let Value::Object(map) = doc {
+        *data = map;
+    }
+    for (path, value) in fixes {
+        insert_at(data, path, Value::String(value));
+    }
 }
 
 /// Sets `path` (dot-separated) in `root`, creating the objects on the way.
@@ -768,7 +812,7 @@ pub async fn check_file(
 }
 
 async fn check_with(
-    plan: &Plan,
+    plan: &'static Plan,
     path: &Path,
     ledger: &Ledger,
     options: &BulkOptions,
@@ -798,6 +842,8 @@ async fn check_with(
         with_order: BTreeMap::new(),
         held: Vec::new(),
         first_ids: Vec::new(),
+        warnings: Vec::new(),
+        warning_count: 0,
     };
     let mut problems: Vec<RowProblem> = Vec::new();
     let mut omitted = 0usize;
@@ -842,6 +888,14 @@ async fn check_with(
                 // A missing order number is reported once for the file (`NoIds`), with what
                 // to add, not as a broken rule of every row.
                 if id.is_none() && v.path == OUT_TRADE_NO && v.code == "required" {
+                    continue;
+                }
+                if v.is_advisory() {
+                    // A warning: the row is paid as it is.
+                    checked.warning_count += 1;
+                    if checked.warnings.len() < MAX_PROBLEMS {
+                        checked.warnings.push(problem(&v.path, v.code, v.message));
+                    }
                     continue;
                 }
                 reported = true;
@@ -933,7 +987,7 @@ async fn check_with(
 /// The payees (hashed) of rows without their own order number that appear more than once in
 /// the file: a first, light pass (8 bytes a row, freed at once) so that the check counts
 /// occurrences only for them.
-fn repeated_payees(plan: &Plan, path: &Path) -> Result<HashSet<u64>, BulkError> {
+fn repeated_payees(plan: &'static Plan, path: &Path) -> Result<HashSet<u64>, BulkError> {
     let mut rows = Rows::open(plan, path)?;
     let mut keys = Vec::new();
     while let Some(raw) = rows.next()? {

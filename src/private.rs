@@ -10,7 +10,7 @@ pub use ::serde_json;
 
 pub use crate::batch;
 
-use payermax_runtime::ValidationErrors;
+use payermax_runtime::{ValidationErrors, Warnings};
 
 /// Which rules a request's `validate()` applies.
 #[derive(Debug, Clone, Copy)]
@@ -26,19 +26,17 @@ pub enum Check {
 /// Runs the rule interpreter (on the spec's plan) on a typed request, read through its generated `Doc`
 /// impl (no serialization): generated validators and the interpreter that the sandbox and the
 /// CLI run on JSON give the same report by construction. `validate()` calls it only when its
-/// generated fast path (`__payermax_fast_valid`) finds something to report.
+/// generated fast path (`__payermax_fast_valid`) finds something to report. `Ok` with the
+/// advisory violations when every enforced rule holds.
 pub fn validate(
     plan: &payermax_spec::plan::Plan,
     check: Check,
     request: &dyn payermax_spec::doc::Doc,
-) -> Result<(), ValidationErrors> {
+) -> Result<Warnings, ValidationErrors> {
     let found = match check {
         Check::Payout => plan.validate_payout(request),
         Check::SentFields => plan.validate_sent_fields(request),
         Check::Type(name) => plan.validate_type(name, request),
     };
-    if found.is_empty() {
-        return Ok(());
-    }
-    Err(ValidationErrors { violations: found })
+    ValidationErrors { violations: found }.into_result()
 }

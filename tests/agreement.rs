@@ -77,17 +77,19 @@ fn payee_info() -> impl Strategy<Value = (String, String, PayeeInfo)> {
     prop_oneof![pix, kr, sepa, fawry]
 }
 
+/// A violation as compared: path, code, message and level (both executors must agree on
+/// which rules only advise).
+type Seen = (String, &'static str, String, payermax::runtime::Level);
+
+/// Every violation `validate()` reported: the warnings of an `Ok`, or all of an `Err`.
 fn report(
-    v: Result<(), payermax::runtime::ValidationErrors>,
-) -> Vec<(String, &'static str, String)> {
-    v.err()
-        .map(|e| {
-            e.violations
-                .into_iter()
-                .map(|v| (v.path, v.code, v.message))
-                .collect()
-        })
-        .unwrap_or_default()
+    v: Result<payermax::runtime::Warnings, payermax::runtime::ValidationErrors>,
+) -> Vec<Seen> {
+    let all = match v {
+        Ok(warnings) => warnings.violations,
+        Err(errors) => errors.violations,
+    };
+    messages(all)
 }
 
 proptest! {
@@ -108,12 +110,8 @@ proptest! {
         request.remark = remark;
         let typed = report(request.validate());
         let json = serde_json::to_value(&request).unwrap();
-        let interpreted: Vec<_> = spec()
-            .validate_payout(&json)
-            .into_iter()
-            .map(|v| (v.path, v.code, v.message))
-            .collect();
-        prop_assert_eq!(request.is_valid(), interpreted.is_empty());
+        let interpreted = messages(spec().validate_payout(&json));
+        prop_assert_eq!(request.is_valid(), sendable(&interpreted));
         prop_assert_eq!(typed, interpreted);
     }
 }
@@ -337,8 +335,17 @@ fn any_method_request() -> impl Strategy<Value = serde_json::Value> {
     proptest::strategy::Union::new(all)
 }
 
-fn messages(v: Vec<payermax::__private::spec::Violation>) -> Vec<(String, &'static str, String)> {
-    v.into_iter().map(|v| (v.path, v.code, v.message)).collect()
+fn messages(v: Vec<payermax::__private::spec::Violation>) -> Vec<Seen> {
+    v.into_iter()
+        .map(|v| (v.path, v.code, v.message, v.level))
+        .collect()
+}
+
+/// What `is_valid()` answers for: no enforced violation (advisory ones are warnings).
+fn sendable(found: &[Seen]) -> bool {
+    found
+        .iter()
+        .all(|v| v.3 == payermax::runtime::Level::Advise)
 }
 
 proptest! {
@@ -352,7 +359,7 @@ proptest! {
         };
         let json = serde_json::to_value(&request).unwrap();
         let interpreted = messages(spec.validate_payout(&json));
-        prop_assert_eq!(request.is_valid(), interpreted.is_empty(), "{:#}", json);
+        prop_assert_eq!(request.is_valid(), sendable(&interpreted), "{:#}", json);
         prop_assert_eq!(report(request.validate()), interpreted);
 
         // The same payee through element validation (fields not sent are not checked).
@@ -366,7 +373,7 @@ proptest! {
         if let Ok(request) = serde_json::from_value::<payermax::PaymentFieldValidationRequest>(fields) {
             let json = serde_json::to_value(&request).unwrap();
             let interpreted = messages(spec.validate_sent_fields(&json));
-            prop_assert_eq!(request.is_valid(), interpreted.is_empty(), "{:#}", json);
+            prop_assert_eq!(request.is_valid(), sendable(&interpreted), "{:#}", json);
             prop_assert_eq!(report(request.validate()), interpreted);
         }
     }
@@ -445,7 +452,8 @@ fn another_spec_reads_typed_requests_by_name() {
         [(
             "payeeInfo.accountInfo.accountNo".to_owned(),
             "max_length",
-            "length 12 is greater than 8".to_owned()
+            "length 12 is greater than 8".to_owned(),
+            payermax::runtime::Level::Enforce,
         )]
     );
 }
@@ -500,7 +508,7 @@ fn every_market_and_method_type_agrees_with_the_interpreter() {
                 let request: PaymentOrderPayRequest = serde_json::from_value(json.clone()).unwrap();
                 let json = serde_json::to_value(&request).unwrap();
                 let interpreted = messages(spec.validate_payout(&json));
-                assert_eq!(request.is_valid(), interpreted.is_empty(), "{json:#}");
+                assert_eq!(request.is_valid(), sendable(&interpreted), "{json:#}");
                 assert_eq!(report(request.validate()), interpreted, "{json:#}");
                 checked += 1;
                 valid += usize::from(interpreted.is_empty());

@@ -948,3 +948,53 @@ async fn the_check_reports_every_problem_with_row_and_line_and_records_nothing()
     );
     ledger.close().await;
 }
+
+/// Rule levels in a payee file (#14 §1): advisory violations are warnings that never hold a
+/// row back; an IBAN and a BIC written as printed are paid in their electronic format.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn advisory_rules_warn_and_printed_ibans_are_converted() {
+    let gw = gateway().await;
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = ledger_arg(dir.path());
+    let file = dir.path().join("mixed.csv");
+    std::fs::write(
+        &file,
+        "country,clearingRail,trade.amount,trade.currency,payeeInfo.paymentMethodType,payeeInfo.targetOrg,payeeInfo.accountInfo.accountNo,payeeInfo.bankInfo.bankCode,payeeInfo.name.fullName,payeeInfo.address.city\n\
+         DE,SEPA,20,EUR,BANK_TRANSFER,,de89 3704 0044 0532 0130 00,cobadeffxxx,Max Mustermann,Berlin\n\
+         MX,,150,MXN,BANK_TRANSFER,,002180700012345678,BANAMEX,Ana Lopez,\n\
+         BR,,10,BRL,REALTIME_PAYMENT,PIX,12345678901,,João D'Ávila,\n",
+    )
+    .unwrap();
+    let csv = file.display().to_string();
+    let args = [
+        "payout", "--csv", &csv, "--batch", "levels", "--ledger", &ledger,
+    ];
+    let (status, stdout, stderr) = payermax(
+        &gw,
+        dir.path(),
+        "dry",
+        &[&args[..], &["--dry-run"]].concat(),
+    )
+    .await;
+    assert!(status.success(), "{stdout}\n{stderr}");
+    assert!(stdout.contains("3 rows are valid"), "{stdout}");
+    for line in [
+        "warning: row 2 (line 3): payeeInfo.bankInfo.bankCode: does not match `^[0-9]{3}$` for MX BANK_TRANSFER (bank_transfer) (advisory)",
+        "warning: row 3 (line 4): payeeInfo.name.fullName: does not match `^[A-Za-z ,.\\-]+$` (advisory)",
+    ] {
+        assert!(stderr.contains(line), "{line}\n{stderr}");
+    }
+    let (status, stdout, stderr) = payermax(&gw, dir.path(), "pay", &args).await;
+    assert!(status.success(), "{stdout}\n{stderr}");
+    let orders = gw.sandbox.orders();
+    assert_eq!(orders.len(), 3, "every row paid once");
+    let sepa = orders.iter().find(|o| o.data["country"] == "DE").unwrap();
+    assert_eq!(
+        sepa.data["payeeInfo"]["accountInfo"]["accountNo"],
+        "DE89370400440532013000"
+    );
+    assert_eq!(
+        sepa.data["payeeInfo"]["bankInfo"]["bankCode"],
+        "COBADEFFXXX"
+    );
+}

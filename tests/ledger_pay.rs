@@ -16,7 +16,7 @@ mod common;
 
 use payermax::ledger::{Intent, Ledger, LedgerError, Origin};
 use payermax::{PaymentOrderPayRequest, Trade, payee};
-use payermax_sandbox::SandboxConfig;
+use payermax_sandbox::{SandboxConfig, Timings};
 use std::time::Duration;
 use tokio::task::JoinSet;
 
@@ -49,7 +49,15 @@ async fn sends_of(ledger: &Ledger, n: u64) -> usize {
 }
 
 async fn many_at_once(location: &str) {
-    let env = common::env(SandboxConfig::default()).await;
+    // Orders stay PENDING for the whole test: under load a rerun could otherwise find an
+    // order the sandbox had settled meanwhile (seen: SUCCESS where PENDING was asserted).
+    let hour = Duration::from_secs(3600);
+    let timings = Timings {
+        settle: hour,
+        pending_rule: hour,
+        bounceback: hour,
+    };
+    let env = common::env(SandboxConfig::default().timings(timings)).await;
     let ledger = Ledger::open(location).await.unwrap();
     let api = payermax::ledger::payout_api();
     // Recorded before at 10.00: offered again at 11.00 below, among everything else.

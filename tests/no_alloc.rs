@@ -36,7 +36,7 @@ fn validating_a_valid_request_does_not_allocate() {
         let json = &case["valid"];
         let typed: PaymentOrderPayRequest = serde_json::from_value(json.clone()).unwrap();
         assert_eq!(
-            allocations(|| typed.validate().unwrap()),
+            allocations(|| assert!(typed.validate().unwrap().is_empty())),
             0,
             "{name}, typed"
         );

@@ -350,6 +350,16 @@ async fn pay_file(
     for held in checked.held() {
         err(&held.to_string());
     }
+    // Advisory rules rest on an example or a guess: shown, never blocking.
+    for warning in checked.warnings() {
+        err(&format!("warning: {warning} (advisory)"));
+    }
+    if checked.warning_count() > checked.warnings().len() {
+        err(&format!(
+            "warning: {} more advisory warnings not shown",
+            checked.warning_count() - checked.warnings().len()
+        ));
+    }
     let recorded: usize = checked.with_order().values().sum();
     if args.dry_run {
         out(&format!(

@@ -23,7 +23,7 @@ pub fn check(root: Option<&Path>, extend: &[PathBuf]) -> ExitCode {
         Ok(spec) => {
             let c = spec.counts();
             outln!(
-                "spec ok: {} endpoints, {} types, {} fields, {} enums, {} error codes, {} countries, {} rails, {} methods, {} rules",
+                "spec ok: {} endpoints, {} types, {} fields, {} enums, {} error codes, {} countries, {} rails, {} methods, {} rules\nrule levels: {} enforced, {} advisory (method rules, their named checks and field patterns; advisory ones warn and never block sending)",
                 c.endpoints,
                 c.types,
                 c.fields,
@@ -32,7 +32,9 @@ pub fn check(root: Option<&Path>, extend: &[PathBuf]) -> ExitCode {
                 c.countries,
                 c.rails,
                 c.methods,
-                c.rules
+                c.rules,
+                c.enforced,
+                c.advisory
             );
             ExitCode::SUCCESS
         }
@@ -61,10 +63,23 @@ fn rule_text(rule: &RuleDef) -> String {
         let v: Vec<&str> = values.iter().map(|v| v.as_str()).collect();
         parts.push(format!("one of {}", v.join(", ")));
     }
-    if let Some(c) = &rule.check {
-        parts.push(format!("check {}", c.value));
+    let advisory = |level: Option<&str>| level == Some("advise");
+    let rule_advisory = advisory(rule.level.as_deref().map(String::as_str));
+    let mut text = parts.join("; ");
+    if rule_advisory && !text.is_empty() {
+        text.push_str(" (advisory)");
     }
-    parts.join("; ")
+    if let Some(c) = &rule.check {
+        if !text.is_empty() {
+            text.push_str("; ");
+        }
+        text.push_str(&format!("check {}", c.value));
+        let check_level = rule.check_level.as_deref().map(String::as_str);
+        if check_level.map_or(rule_advisory, |l| advisory(Some(l))) {
+            text.push_str(" (advisory)");
+        }
+    }
+    text
 }
 
 fn method_text(m: &MethodDef) -> String {
@@ -220,10 +235,15 @@ pub fn validate(
         outln!("{}", serde_json::Value::Array(arr));
     } else {
         for v in &violations {
-            outln!("{v}");
+            if v.is_advisory() {
+                outln!("warning: {v}");
+            } else {
+                outln!("{v}");
+            }
         }
     }
-    Ok(if violations.is_empty() {
+    // Advisory violations are warnings: printed, but the request may be sent.
+    Ok(if violations.iter().all(|v| v.is_advisory()) {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE

@@ -77,6 +77,45 @@ fn validate_prints_one_line_per_violation() {
     );
 }
 
+/// Advisory rules (#14 §1): printed as warnings, and the exit status is 0 when nothing
+/// enforced is broken.
+#[test]
+fn validate_prints_warnings_and_exits_0_when_only_advisory_rules_break() {
+    let body = r#"{"outTradeNo":"mx_1","trade":{"amount":"150","currency":"MXN"},"payeeInfo":{"accountInfo":{"accountNo":"002180700012345678"},"bankInfo":{"bankCode":"BANAMEX"},"name":{"fullName":"José Núñez"}}}"#;
+    let out = payermax(
+        &["validate", "--country", "MX", "--method", "BANK_TRANSFER"],
+        Some(body),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        "warning: payeeInfo.bankInfo.bankCode: does not match `^[0-9]{3}$` for MX BANK_TRANSFER (bank_transfer) (advisory)\n\
+         warning: payeeInfo.name.fullName: does not match `^[A-Za-z ,.\\-]+$` (advisory)\n"
+    );
+    let out = payermax(
+        &[
+            "validate",
+            "--json",
+            "--country",
+            "MX",
+            "--method",
+            "BANK_TRANSFER",
+        ],
+        Some(body),
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json[0]["level"], "advise");
+    // One enforced violation more: exit 1, warnings still printed.
+    let out = payermax(
+        &["validate", "--country", "MX", "--method", "BANK_TRANSFER"],
+        Some(&body.replace("\"150\"", "\"150.001\"")),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stdout).contains("trade.amount: has 3 decimal places"));
+    assert!(text(&out.stdout).contains("warning: payeeInfo.bankInfo.bankCode"));
+}
+
 #[test]
 fn validate_json_and_success() {
     let body = r#"{"outTradeNo":"x","trade":{"amount":"1.001","currency":"BRL"},"payeeInfo":{"targetOrg":"PIX","accountInfo":{"accountNo":"12"}}}"#;
@@ -164,7 +203,7 @@ fn spec_docs_is_a_markdown_table() {
     );
     assert!(
         docs.contains(
-            "| SEPA | sepa | `payeeInfo.accountInfo.accountNo` | required; check iban | SEPA |"
+            "| SEPA | sepa | `payeeInfo.accountInfo.accountNo` | required; check iban | SEPA; ISO-13616 |"
         ),
         "{docs}"
     );

@@ -25,36 +25,37 @@ pub fn validators(spec: &Spec) -> TokenStream {
             let (check, doc) = match ep.api_name.as_str() {
                 PAYOUT_API => (
                     quote!(::payermax::__private::Check::Payout),
-                    "Checks every rule of the spec, API-wide and of the request's country (or rail) and method: all violations at once, each with its JSON path, sorted by path.",
+                    "Checks every rule of the spec, API-wide and of the request's country (or rail) and method: all violations at once, each with its JSON path, sorted by path.\n\n`Ok` carries the advisory violations (warnings: rules resting on an example or a guess, which never block sending); `Err` means an enforced rule is broken, and the client will not send the request.",
                 ),
                 FIELD_VALIDATION_API => (
                     quote!(::payermax::__private::Check::SentFields),
-                    "Checks the fields that are set, as `paymentFieldValidation` does (fields not sent are not checked), with the rules of the request's country and method.",
+                    "Checks the fields that are set, as `paymentFieldValidation` does (fields not sent are not checked), with the rules of the request's country and method.\n\n`Ok` carries the advisory violations (warnings); `Err` means an enforced rule is broken.",
                 ),
                 _ => (
                     quote!(::payermax::__private::Check::Type(#type_name)),
-                    "Checks the API-wide field rules: all violations at once, each with its JSON path.",
+                    "Checks the API-wide field rules: all violations at once, each with its JSON path.\n\n`Ok` carries the advisory violations (warnings); `Err` means an enforced rule is broken.",
                 ),
             };
             quote! {
                 impl #ty {
                     #[doc = #doc]
-                    pub fn validate(&self) -> ::std::result::Result<(), #rt::ValidationErrors> {
+                    pub fn validate(&self) -> ::std::result::Result<#rt::Warnings, #rt::ValidationErrors> {
                         // Straight-line code generated from the spec answers for valid requests;
                         // the interpreter builds the report when there is something to report.
-                        if self.__payermax_fast_valid() {
-                            return ::std::result::Result::Ok(());
+                        if self.__payermax_fast_valid(true) {
+                            return ::std::result::Result::Ok(#rt::Warnings::default());
                         }
                         ::payermax::__private::validate(loaded_plan(), #check, self)
                     }
 
-                    /// Whether [`validate`](Self::validate) would return `Ok(())`: the same
-                    /// verdict, from the same generated code, without building a report. It
-                    /// never allocates; use it to screen many requests (a bulk file, a queue)
-                    /// and call `validate()` on the ones that fail, for their violations.
+                    /// Whether [`validate`](Self::validate) would return `Ok` (every enforced
+                    /// rule holds; advisory ones may not): the same verdict, from the same
+                    /// generated code, without building a report. It never allocates; use it to
+                    /// screen many requests (a bulk file, a queue) and call `validate()` on the
+                    /// ones that fail, for their violations.
                     #[must_use]
                     pub fn is_valid(&self) -> bool {
-                        self.__payermax_fast_valid()
+                        self.__payermax_fast_valid(false)
                     }
                 }
             }
@@ -114,7 +115,7 @@ fn method(spec: &Spec, ep: &EndpointDef) -> TokenStream {
             quote! {
                 #[doc = #idoc]
                 pub async fn #fname(&self, request: &#req) -> ::std::result::Result<Payout, #rt::Error> {
-                    request.validate().map_err(#rt::Error::Validation)?;
+                    #rt::validation::admit(self.inner.config(), request.validate())?;
                     let calls = #rt::PayoutCalls { pay: #api, query: #query };
                     let outcome = self.inner.pay_idempotent(calls, request, ERROR_TABLE).await?;
                     ::std::result::Result::Ok(Payout::from(outcome))
@@ -126,7 +127,7 @@ fn method(spec: &Spec, ep: &EndpointDef) -> TokenStream {
     // Element validation is PayerMax's own check of the fields: send it as it is, so the
     // answer lists every field result; every other request is checked here first.
     let check = (ep.api_name.as_str() != FIELD_VALIDATION_API)
-        .then(|| quote!(request.validate().map_err(#rt::Error::Validation)?;));
+        .then(|| quote!(#rt::validation::admit(self.inner.config(), request.validate())?;));
     quote! {
         #[doc = #doc]
         pub async fn #name(&self, request: &#req) -> ::std::result::Result<#resp, #rt::Error> {

@@ -26,7 +26,7 @@ use payermax_spec::plan::{
     FieldPlan, Kind, Lengths, Limits, MarketPlan, MethodPlan, PatternClass, PatternPlan, Plan,
     RulePlan, Target, TypePlan, Unlisted,
 };
-use payermax_spec::{FIELD_VALIDATION_API, PAYOUT_API, Spec};
+use payermax_spec::{FIELD_VALIDATION_API, Level, PAYOUT_API, Spec};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::collections::BTreeSet;
@@ -48,10 +48,26 @@ fn as_str(v: &TokenStream) -> TokenStream {
     quote!(#v.as_str())
 }
 
+/// `checks` as they apply at `level`: an advisory rule's only when the generated function is
+/// asked about advisory rules too (its `advisory` argument: `validate()` asks, `is_valid()`,
+/// which answers for enforced rules, does not).
+fn at_level(level: Level, checks: TokenStream) -> TokenStream {
+    match level {
+        _ if checks.is_empty() => checks,
+        Level::Enforce => checks,
+        Level::Advise => quote!(if advisory { #checks }),
+    }
+}
+
 /// The checks the interpreter's `value()` applies to a string `s` that can fail on a typed
-/// value (see [`Kind::Text`]): lengths and pattern. Each failing check returns `false` from the
-/// generated function.
-fn string_checks(s: &TokenStream, len: Lengths, pattern: Option<&PatternPlan>) -> TokenStream {
+/// value (see [`Kind::Text`]): lengths and pattern (the pattern at `pattern_level`). Each
+/// failing check returns `false` from the generated function.
+fn string_checks(
+    s: &TokenStream,
+    len: Lengths,
+    pattern: Option<&PatternPlan>,
+    pattern_level: Level,
+) -> TokenStream {
     let fast = fast();
     let mut out = TokenStream::new();
     let Lengths { min, max } = len;
@@ -65,7 +81,10 @@ fn string_checks(s: &TokenStream, len: Lengths, pattern: Option<&PatternPlan>) -
     }
     if let Some(p) = pattern {
         let matches = pattern_match(s, p);
-        out.extend(quote!(if !#matches { return false; }));
+        out.extend(at_level(
+            pattern_level,
+            quote!(if !#matches { return false; }),
+        ));
     }
     out
 }
@@ -184,7 +203,7 @@ fn field_walk(
 ) -> TokenStream {
     let id = snake(&sf.name);
     let s = quote!(s);
-    let checks = string_checks(&s, f.len, f.pattern.as_ref());
+    let checks = string_checks(&s, f.len, f.pattern.as_ref(), f.pattern_level);
     // Nothing to check and nothing to require: no code (an empty `match` per unchecked field
     // was a fifth of the walk's lines).
     let nothing = checks.is_empty() && absent.is_empty();
@@ -195,14 +214,14 @@ fn field_walk(
             quote!(if self.#id.is_none() { #absent })
         }
         (Kind::Object(_), true, _) => {
-            quote!(for item in &self.#id { if !item.#walk(payout) { return false; } })
+            quote!(for item in &self.#id { if !item.#walk(payout, advisory) { return false; } })
         }
         (Kind::Object(_), false, true) => {
-            quote!(if !self.#id.#walk(payout) { return false; })
+            quote!(if !self.#id.#walk(payout, advisory) { return false; })
         }
         (Kind::Object(_), false, false) => quote! {
             match &self.#id {
-                __Option::Some(v) => if !v.#walk(payout) { return false; },
+                __Option::Some(v) => if !v.#walk(payout, advisory) { return false; },
                 __Option::None => { #absent }
             }
         },
@@ -470,17 +489,22 @@ fn rule_checks(rule: &RulePlan) -> TokenStream {
     } else {
         quote!()
     };
+    let missing = at_level(rule.level, missing);
     let fast = fast();
     let read = read(rule.path);
     let s = quote!(s);
-    let mut checks = string_checks(&s, rule.len, rule.pattern.as_ref());
+    let mut checks = string_checks(&s, rule.len, rule.pattern.as_ref(), Level::Enforce);
     if let Some(values) = &rule.one_of {
         let ok = one_of(&s, values.iter().map(String::as_str));
         checks.extend(quote!(if !#ok { return false; }));
     }
+    let mut checks = at_level(rule.level, checks);
     if let Some(check) = rule.check {
         let variant = format_ident!("{check:?}");
-        checks.extend(quote!(if #fast::NamedCheck::#variant.check(s).is_err() { return false; }));
+        checks.extend(at_level(
+            rule.check_level,
+            quote!(if #fast::NamedCheck::#variant.check(s).is_err() { return false; }),
+        ));
     }
     // An object or a list that is there has no string rules to check (the interpreter skips it).
     quote! {
@@ -588,7 +612,7 @@ pub fn fast_checks(spec: &Spec) -> TokenStream {
         out.extend(quote! {
             impl #name {
                 #[inline]
-                fn #walk(&self, payout: bool) -> bool { #body true }
+                fn #walk(&self, payout: bool, advisory: bool) -> bool { #body true }
             }
         });
     }
@@ -601,8 +625,9 @@ pub fn fast_checks(spec: &Spec) -> TokenStream {
             fn __payermax_field(&self, index: usize) -> #fast::Field<'_>;
         }
         /// The country and method rules of the spec, as straight-line code, for the payout and
-        /// element-validation requests alike (`payout`: absent required fields count).
-        fn __payermax_method_ok<T: __PayermaxRuleFields>(req: &T, payout: bool) -> bool {
+        /// element-validation requests alike (`payout`: absent required fields count;
+        /// `advisory`: advisory rules count).
+        fn __payermax_method_ok<T: __PayermaxRuleFields>(req: &T, payout: bool, advisory: bool) -> bool {
             #rules
         }
     });
@@ -616,8 +641,8 @@ pub fn fast_checks(spec: &Spec) -> TokenStream {
             PAYOUT_API => {
                 out.extend(impl_for(plan, t));
                 quote! {
-                    if !self.#walk(true) { return false; }
-                    __payermax_method_ok(self, true)
+                    if !self.#walk(true, advisory) { return false; }
+                    __payermax_method_ok(self, true, advisory)
                 }
             }
             FIELD_VALIDATION_API => {
@@ -631,20 +656,21 @@ pub fn fast_checks(spec: &Spec) -> TokenStream {
                         quote! {
                             let payout = false;
                             #walk_code
-                            __payermax_method_ok(self, false)
+                            __payermax_method_ok(self, false, advisory)
                         }
                     }
                     None => quote!(false),
                 }
             }
-            _ => quote!(self.#walk(true)),
+            _ => quote!(self.#walk(true, advisory)),
         };
         out.extend(quote! {
             impl #name {
-                /// Whether `validate()` would find nothing, answered by straight-line code
-                /// generated from the spec (not a stable API; `validate()` uses it).
+                /// Whether `validate()` would find nothing (`advisory`: counting advisory
+                /// rules; else nothing enforced), answered by straight-line code generated from
+                /// the spec (not a stable API; `validate()` and `is_valid()` use it).
                 #[doc(hidden)]
-                pub fn __payermax_fast_valid(&self) -> bool { #body }
+                pub fn __payermax_fast_valid(&self, advisory: bool) -> bool { #body }
             }
         });
     }

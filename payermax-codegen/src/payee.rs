@@ -2,6 +2,7 @@
 //! the compiler, and a missing one names the field, the country and the method.
 
 use crate::names::{camel, snake};
+use payermax_spec::checks::NamedCheck;
 use payermax_spec::model::{FieldDef, MethodDef, TypeDef};
 use payermax_spec::plan::{FieldPlan, Target};
 use payermax_spec::{Market, Spec};
@@ -19,6 +20,9 @@ struct PayeeField<'a> {
     required: bool,
     /// Rust field name.
     ident: proc_macro2::Ident,
+    /// The method's named check on it, when that check has a print format (IBAN, BIC): the
+    /// setter converts a value in print format to the electronic one.
+    electronic: Option<NamedCheck>,
 }
 
 const PAYEE: &str = "payeeInfo";
@@ -66,11 +70,23 @@ fn payee_fields<'a>(
             return;
         }
         let ident = snake(path.rsplit('.').next().unwrap_or(path));
+        let electronic = method
+            .rules
+            .iter()
+            .find(|r| {
+                r.field
+                    .strip_prefix(PAYEE)
+                    .and_then(|r| r.strip_prefix('.'))
+                    == Some(path)
+            })
+            .and_then(|r| NamedCheck::from_name(r.check.as_deref()?))
+            .filter(|c| c.electronic("a b").is_some());
         out.push(PayeeField {
             path: path.to_owned(),
             def,
             required,
             ident,
+            electronic,
         });
     };
     push("accountInfo.accountNo", true);
@@ -86,7 +102,14 @@ fn payee_fields<'a>(
             .and_then(|r| r.strip_prefix('.'))
         {
             if rest != "paymentMethodType" {
-                push(rest, rule.required == Some(true));
+                // An advisory `required` warns when the field is missing: the builder does not
+                // demand it either.
+                let advisory = rule
+                    .level
+                    .as_deref()
+                    .and_then(|l| payermax_spec::Level::from_name(l))
+                    == Some(payermax_spec::Level::Advise);
+                push(rest, rule.required == Some(true) && !advisory);
             }
         }
     }
@@ -273,7 +296,25 @@ fn one_method(spec: &Spec, payee: &TypeDef, m: &Market, method: &MethodDef) -> T
         let id = &f.ident;
         let (ty, is_string) = value_type(f.def);
         let (arg, conv) = if is_string { (quote!(impl ::std::convert::Into<#ty>), quote!(value.into())) } else { (quote!(#ty), quote!(value)) };
-        let doc = format!("Sets `payeeInfo.{}`.", f.path);
+        let (conv, doc) = match f.electronic {
+            // An IBAN or BIC as printed (`DE89 3704 …`, lower case) is sent in its electronic
+            // format, which is what the check and PayerMax take.
+            Some(check) if is_string => {
+                let variant = format_ident!("{check:?}");
+                (
+                    quote!({
+                        let value: #ty = value.into();
+                        ::payermax::__private::spec::fast::NamedCheck::#variant.electronic(&value).unwrap_or(value)
+                    }),
+                    format!(
+                        "Sets `payeeInfo.{}`; a {} in print format (spaces, lower case) is converted to the electronic format.",
+                        f.path,
+                        if check == NamedCheck::Iban { "IBAN" } else { "BIC" }
+                    ),
+                )
+            }
+            _ => (conv, format!("Sets `payeeInfo.{}`.", f.path)),
+        };
         match required.iter().position(|r| r.path == f.path) {
             Some(i) => {
                 let out_params = params.iter().enumerate().map(|(j, p)| if i == j { ty.clone() } else { quote!(#p) });

@@ -152,7 +152,7 @@ fn doc_impl(ty: &TypeDef, fingerprint: u64, walk: bool) -> TokenStream {
         let walk = crate::fast::walk_fn();
         quote! {
             fn fields_ok(&self, required: bool) -> __Option<bool> {
-                __Option::Some(self.#walk(required))
+                __Option::Some(self.#walk(required, true))
             }
         }
     });

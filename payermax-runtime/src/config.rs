@@ -71,9 +71,19 @@ pub struct Config {
     pub(crate) merchant_auth_token: Option<Arc<Zeroizing<String>>>,
     pub(crate) retry: RetryPolicy,
     pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) currency_decimals: Vec<(String, u8)>,
 }
 
 impl Config {
+    /// The decimal places the merchant's contract allows for `currency`, when the
+    /// configuration says so ([`ConfigBuilder::currency_decimals`]); `None`: the spec's.
+    pub fn currency_decimals(&self, currency: &str) -> Option<u8> {
+        self.currency_decimals
+            .iter()
+            .find(|(c, _)| c == currency)
+            .map(|&(_, d)| d)
+    }
+
     /// Starts a builder.
     pub fn builder() -> ConfigBuilder {
         ConfigBuilder::default()
@@ -163,6 +173,7 @@ impl fmt::Debug for Config {
                 &self.merchant_auth_token.as_ref().map(|_| "<redacted>"),
             )
             .field("retry", &self.retry)
+            .field("currency_decimals", &self.currency_decimals)
             .field("clock", &self.clock)
             .finish()
     }
@@ -208,6 +219,7 @@ pub struct ConfigBuilder {
     merchant_auth_token: Option<Zeroizing<String>>,
     retry: Option<RetryPolicy>,
     clock: Option<Arc<dyn Clock>>,
+    currency_decimals: Vec<(String, u8)>,
 }
 
 impl fmt::Debug for ConfigBuilder {
@@ -302,6 +314,18 @@ impl ConfigBuilder {
     /// Time allowed for a whole request. Default 15 s, as PayerMax's own SDKs use.
     pub fn request_timeout(mut self, timeout: Duration) -> Self {
         self.request_timeout = Some(timeout);
+        self
+    }
+
+    /// The decimal places PayerMax agreed with this merchant for `currency` (ISO 4217), when
+    /// they differ from the spec's: Jordan's dinar takes 2 unless PayerMax support has enabled
+    /// 3 (the currency table's "3 *"; reference payee-rules.md §6), so a merchant with that
+    /// arrangement sets `.currency_decimals("JOD", 3)`. The client then sends amounts with up to
+    /// that many places; every other rule stays as the spec says.
+    pub fn currency_decimals(mut self, currency: impl Into<String>, places: u8) -> Self {
+        let currency = currency.into();
+        self.currency_decimals.retain(|(c, _)| *c != currency);
+        self.currency_decimals.push((currency, places));
         self
     }
 
@@ -442,6 +466,7 @@ impl ConfigBuilder {
             merchant_auth_token: merchant_auth_token.map(Arc::new),
             retry,
             clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
+            currency_decimals: self.currency_decimals,
         })
     }
 }

@@ -46,7 +46,7 @@ pub use notify::{
 };
 pub use payout::{PayEvent, PayoutCalls, PayoutOutcome, ResolvedBy};
 pub use retry::RetryPolicy;
-pub use validation::{ValidationErrors, Violation};
+pub use validation::{Level, ValidationErrors, Violation, Warnings};
 
 pub use serde;
 pub use serde_json;

@@ -2,14 +2,97 @@
 //!
 //! Generated validators and the spec interpreter (used by the sandbox and the CLI) produce the
 //! same shape, so their reports can be compared as plain data.
+//!
+//! Each violation carries its rule's [`Level`]. An **enforced** rule is one PayerMax states (or
+//! an international standard every bank applies, such as the IBAN's check digits): a request
+//! that breaks one is refused before it is sent ([`ValidationErrors`]). An **advisory** rule
+//! rests on an example, an ambiguous page or a guess: PayerMax may well pay what breaks it, so
+//! its violations are [`Warnings`], reported with their path and never blocking a payout.
 
 use std::fmt;
 
 /// One violated rule: the spec interpreter's own type (one definition for the generated
 /// validators, the interpreter, the sandbox and the CLI).
-pub use payermax_spec::Violation;
+pub use payermax_spec::{Level, Violation};
 
-/// All violations of one request, in report order. `Display` prints one `path: message` per line.
+/// The advisory violations of a request that passed every enforced rule: worth a look (a
+/// name with accents, an account number of an unusual shape), but sent as it is.
+/// `Display` prints one `path: message (advisory)` per line.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct Warnings {
+    /// The violations, in report order (each [`Level::Advise`]).
+    pub violations: Vec<Violation>,
+}
+
+impl Warnings {
+    /// No warning.
+    pub fn is_empty(&self) -> bool {
+        self.violations.is_empty()
+    }
+
+    /// How many warnings.
+    pub fn len(&self) -> usize {
+        self.violations.len()
+    }
+
+    /// The warnings, in report order.
+    pub fn iter(&self) -> std::slice::Iter<'_, Violation> {
+        self.violations.iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a Warnings {
+    type Item = &'a Violation;
+    type IntoIter = std::slice::Iter<'a, Violation>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.violations.iter()
+    }
+}
+
+impl fmt::Display for Warnings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        lines(f, &self.violations)
+    }
+}
+
+/// What a client does with a request's `validate()` verdict before sending: the warnings when
+/// every enforced rule holds; else the report as [`Error::Validation`](crate::Error) — except
+/// that an amount with more decimal places than the spec gives its currency passes when the
+/// merchant's contract allows them ([`Config::currency_decimals`](crate::Config): Jordan's
+/// dinar with 3 places by arrangement).
+pub fn admit(
+    config: &crate::Config,
+    verdict: Result<Warnings, ValidationErrors>,
+) -> Result<Warnings, crate::Error> {
+    let report = match verdict {
+        Ok(warnings) => return Ok(warnings),
+        Err(report) => report,
+    };
+    let agreed = |currency: &str| config.currency_decimals(currency);
+    let violations: Vec<Violation> = report
+        .violations
+        .into_iter()
+        .filter(|v| !v.within_agreed_decimals(&agreed))
+        .collect();
+    ValidationErrors { violations }
+        .into_result()
+        .map_err(crate::Error::Validation)
+}
+
+fn lines(f: &mut fmt::Formatter<'_>, violations: &[Violation]) -> fmt::Result {
+    for (i, v) in violations.iter().enumerate() {
+        if i > 0 {
+            f.write_str("\n")?;
+        }
+        write!(f, "{v}")?;
+    }
+    Ok(())
+}
+
+/// All violations of one request that broke at least one enforced rule, in report order: the
+/// enforced ones ([`ValidationErrors::errors`]) and the advisory ones
+/// ([`ValidationErrors::warnings`]). `Display` prints one `path: message` per line, with
+/// `(advisory)` after a warning.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct ValidationErrors {
     /// The violations, in report order.
@@ -42,9 +125,25 @@ impl ValidationErrors {
         self.violations.iter()
     }
 
-    /// `Ok(())` when empty, else `Err(self)`.
-    pub fn into_result(self) -> Result<(), ValidationErrors> {
-        if self.is_empty() { Ok(()) } else { Err(self) }
+    /// The violations of enforced rules: what blocks sending.
+    pub fn errors(&self) -> impl Iterator<Item = &Violation> {
+        self.violations.iter().filter(|v| !v.is_advisory())
+    }
+
+    /// The violations of advisory rules: warnings.
+    pub fn warnings(&self) -> impl Iterator<Item = &Violation> {
+        self.violations.iter().filter(|v| v.is_advisory())
+    }
+
+    /// `Ok` with the warnings when no enforced rule is broken, else `Err(self)` (with both).
+    pub fn into_result(self) -> Result<Warnings, ValidationErrors> {
+        if self.errors().next().is_some() {
+            Err(self)
+        } else {
+            Ok(Warnings {
+                violations: self.violations,
+            })
+        }
     }
 }
 
@@ -80,13 +179,7 @@ impl<'a> IntoIterator for &'a ValidationErrors {
 
 impl fmt::Display for ValidationErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, v) in self.violations.iter().enumerate() {
-            if i > 0 {
-                f.write_str("\n")?;
-            }
-            write!(f, "{v}")?;
-        }
-        Ok(())
+        lines(f, &self.violations)
     }
 }
 
@@ -117,5 +210,24 @@ mod tests {
         assert_eq!(report.len(), 2);
         assert!(report.into_result().is_err());
         assert!(ValidationErrors::new().into_result().is_ok());
+    }
+
+    #[test]
+    fn advisory_violations_alone_are_warnings() {
+        let mut advice = Violation::new("payeeInfo.name.fullName", "pattern", "does not match");
+        advice.level = Level::Advise;
+        let enforced = Violation::new("trade.amount", "required", "is required");
+        let only_advice: ValidationErrors = vec![advice.clone()].into();
+        let warnings = only_advice.into_result().unwrap();
+        assert_eq!(warnings.len(), 1);
+        assert_eq!(
+            warnings.to_string(),
+            "payeeInfo.name.fullName: does not match (advisory)"
+        );
+        let both: ValidationErrors = vec![advice, enforced].into();
+        assert_eq!(both.errors().count(), 1);
+        assert_eq!(both.warnings().count(), 1);
+        let both = both.into_result().unwrap_err();
+        assert_eq!(both.len(), 2, "an error report keeps its warnings");
     }
 }

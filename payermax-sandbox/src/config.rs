@@ -22,6 +22,9 @@ pub struct Merchant {
     pub public_key: PublicKey,
     /// Where notifications go when an order has no `notifyUrl` (the dashboard's callback URL).
     pub notify_url: Option<String>,
+    /// Decimal places agreed with this merchant per currency, where they differ from the spec
+    /// (Jordan's dinar: 3 by arrangement).
+    pub currency_decimals: Vec<(String, u8)>,
 }
 
 impl Merchant {
@@ -36,7 +39,17 @@ impl Merchant {
             merchant_no: merchant_no.into(),
             public_key,
             notify_url: None,
+            currency_decimals: Vec::new(),
         }
+    }
+
+    /// Agrees `places` decimal places for `currency` with this merchant (as PayerMax support
+    /// does for Jordan's dinar, whose default is 2): amounts with up to that many are paid.
+    pub fn currency_decimals(mut self, currency: impl Into<String>, places: u8) -> Self {
+        let currency = currency.into();
+        self.currency_decimals.retain(|(c, _)| *c != currency);
+        self.currency_decimals.push((currency, places));
+        self
     }
 
     /// Sets the default notification URL (`http://` only: the sandbox speaks no TLS).

@@ -216,6 +216,7 @@ async fn field_validation_reports_passed_ignored_and_failed_fields() {
     data["destinationCurrency"] = json!("BRL");
     data["payeeInfo"]["name"] = json!({"firstName": "x".repeat(65)});
     data["remark"] = json!("hello");
+    data["trade"]["amount"] = json!("10.001");
     let answer = call(&sandbox, "paymentFieldValidation", &data).await;
     assert_eq!(answer.code(), "APPLY_SUCCESS");
     let report = &answer.json["data"];
@@ -226,7 +227,25 @@ async fn field_validation_reports_passed_ignored_and_failed_fields() {
     assert!(
         failed
             .iter()
-            .any(|f| f["field"] == "payeeInfo.name.firstName" && f["errorMsg"].is_string())
+            .any(|f| f["field"] == "trade.amount" && f["errorMsg"].is_string()),
+        "{failed:?}"
+    );
+    // Outside PIX's rule set: ignored whatever its value, even too long (reference §4).
+    let ignored: Vec<&Value> = report["ignoredFields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| &f["field"])
+        .collect();
+    assert!(
+        ignored.contains(&&json!("payeeInfo.name.firstName")),
+        "{ignored:?}"
+    );
+    assert!(
+        !failed
+            .iter()
+            .any(|f| f["field"] == "payeeInfo.name.firstName"),
+        "{failed:?}"
     );
     let passed: Vec<&Value> = report["validationPassedFields"]
         .as_array()

@@ -87,11 +87,14 @@ async fn unauthenticated_big_bodies_are_kept_as_summaries() {
             assert_eq!(answer.code(), *code);
             sent += body.len();
         }
-        // refused at the transport: a big body of the wrong content type, never read
-        let answer = post_raw(&client, &url, Some("text/plain"), None, vec![b'x'; PAD])
-            .await
-            .unwrap();
-        assert_eq!(answer.status, 415);
+        // refused at the transport: a big body of the wrong content type, never read. The
+        // sandbox answers 415 and closes without reading it, so a client still writing the
+        // body may see the connection end before it reads the answer (seen under load): both
+        // are the refusal.
+        match post_raw(&client, &url, Some("text/plain"), None, vec![b'x'; PAD]).await {
+            Ok(answer) => assert_eq!(answer.status, 415),
+            Err(e) => assert!(e.is_request() || e.is_body(), "{e}"),
+        }
         sent += PAD;
     }
     assert!(sent > 40 * 1024 * 1024, "{sent} bytes sent");

@@ -41,7 +41,7 @@ pub use semantic::{
     CLEARING_RAIL_ENUM, FIELD_VALIDATION_API, METHOD_TYPE_ENUM, PAYEE_TYPE_ENUM, PAYOUT_API,
     PRIMITIVES, STATUS_ENUM, enum_values,
 };
-pub use validate::{FieldReport, Violation};
+pub use validate::{FieldReport, Level, Violation};
 
 use model::{ApiFile, EndpointDef, EnumDef, ErrorCodeDef, MarketFile, TypeDef};
 use std::path::PathBuf;
@@ -126,6 +126,11 @@ pub struct Counts {
     pub methods: usize,
     /// Field rules over all methods.
     pub rules: usize,
+    /// Checks that block sending when broken: method rules, their named checks, and API field
+    /// patterns, each counted at its level.
+    pub enforced: usize,
+    /// Checks whose violations are warnings (`advise`).
+    pub advisory: usize,
 }
 
 impl Spec {
@@ -190,6 +195,27 @@ impl Spec {
                 .flat_map(|m| &m.def.methods)
                 .map(|m| m.rules.len())
                 .sum(),
+            enforced: self.levels().filter(|l| *l == Level::Enforce).count(),
+            advisory: self.levels().filter(|l| *l == Level::Advise).count(),
         }
+    }
+
+    /// The level of every leveled check: each method rule, its named check, each field pattern.
+    fn levels(&self) -> impl Iterator<Item = Level> + '_ {
+        let plan = &self.plan;
+        let patterns = plan
+            .types
+            .iter()
+            .flat_map(|t| &t.fields)
+            .filter(|f| f.pattern.is_some())
+            .map(|f| f.pattern_level);
+        let rules = plan
+            .countries
+            .iter()
+            .chain(&plan.rails)
+            .flat_map(|m| &m.methods)
+            .flat_map(|m| &m.rules)
+            .flat_map(|r| std::iter::once(r.level).chain(r.check.map(|_| r.check_level)));
+        patterns.chain(rules)
     }
 }

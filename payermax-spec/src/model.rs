@@ -28,6 +28,10 @@ pub struct ApiFile {
     /// Source key → where it comes from.
     #[serde(default)]
     pub sources: BTreeMap<String, String>,
+    /// Standard key → the international standard (`ISO-13616` → its title): an `enforce` rule
+    /// must cite a PayerMax source or one of these.
+    #[serde(default)]
+    pub standards: BTreeMap<String, String>,
     /// UAT, production.
     pub environments: Vec<EnvironmentDef>,
     /// The request/response envelope.
@@ -229,6 +233,10 @@ pub struct FieldDef {
     pub min_len: Option<Sp<u32>>,
     /// Anchored regular expression.
     pub pattern: Option<Sp<String>>,
+    /// How sure its pattern is: `enforce` (the default) or `advise` (a pattern derived from
+    /// prose or an example). Its presence, type, enum and lengths (the OpenAPI schema's) are
+    /// always enforced.
+    pub pattern_level: Option<Sp<String>>,
     /// One line.
     pub doc: Option<String>,
     /// Where it comes from.
@@ -483,6 +491,11 @@ pub struct RuleDef {
     pub one_of: Option<Vec<Sp<String>>>,
     /// A named check (`iban`).
     pub check: Option<Sp<String>>,
+    /// How sure the rule is: `enforce` (the default) or `advise` (violations are warnings).
+    pub level: Option<Sp<String>>,
+    /// The named check's own level, when it differs from the rule's (a standard's check on a
+    /// field whose other rules are guesses); defaults to `level`.
+    pub check_level: Option<Sp<String>>,
     /// Free text.
     pub note: Option<String>,
     /// Where it comes from.

@@ -9,6 +9,7 @@ use crate::model::{AmountLimits, ApiFile, MarketFile, RuleDef, TypeDef};
 use crate::pattern::Pattern;
 use crate::plan::Target;
 use crate::sp::{Pos, Sp};
+use crate::validate::Level;
 use crate::{Market, Spec};
 use regex::Regex;
 use rust_decimal::Decimal;
@@ -366,7 +367,7 @@ fn check_api(cx: &mut Ctx, api: &ApiFile, file: &str) {
     }
     let known = names_of(api);
     for t in &api.types {
-        check_type(cx, file, t, &known);
+        check_type(cx, api, file, t, &known);
     }
     check_rust_names(cx, api, file);
     for e in &api.enums {
@@ -502,7 +503,7 @@ fn check_api(cx: &mut Ctx, api: &ApiFile, file: &str) {
     }
 }
 
-fn check_type(cx: &mut Ctx, file: &str, t: &TypeDef, known: &BTreeSet<&str>) {
+fn check_type(cx: &mut Ctx, api: &ApiFile, file: &str, t: &TypeDef, known: &BTreeSet<&str>) {
     let mut fields = HashMap::new();
     for f in &t.fields {
         if let Some(first) = fields.insert(f.name.as_str(), f.name.pos) {
@@ -535,7 +536,106 @@ fn check_type(cx: &mut Ctx, file: &str, t: &TypeDef, known: &BTreeSet<&str>) {
             cx.pattern(file, p);
         }
         len_bounds(cx, file, f.min_len.as_ref(), f.max_len.as_ref());
+        // A field's level is its pattern's (the schema's lengths are PayerMax's own).
+        let level = level_of(cx, file, f.pattern_level.as_ref());
+        match (&f.pattern, &f.pattern_level) {
+            (Some(_), _) if level == Level::Enforce => {
+                let sources = f.source.as_ref().map_or(&[][..], |s| s.as_slice());
+                let what = format!("the pattern of field `{}`", f.name.value);
+                let at = (file, f.name.pos);
+                basis(cx, api, at, &what, sources, (false, "pattern_level"));
+            }
+            (None, Some(l)) => cx.err(
+                file,
+                l.pos,
+                format!(
+                    "field `{}` has a pattern_level but no pattern",
+                    f.name.value
+                ),
+                Some("remove pattern_level, or add `pattern:`".into()),
+            ),
+            _ => {}
+        }
     }
+}
+
+/// The level `name` gives (`enforce` when absent); an unknown name is an error at its place.
+fn level_of(cx: &mut Ctx, file: &str, name: Option<&Sp<String>>) -> Level {
+    let Some(name) = name else {
+        return Level::Enforce;
+    };
+    Level::from_name(name).unwrap_or_else(|| {
+        let names = ["enforce", "advise"];
+        let hint = did_you_mean(name, names).or_else(|| {
+            Some(
+                "`enforce`: PayerMax states it or a standard does; `advise`: an example or a guess"
+                    .into(),
+            )
+        });
+        cx.err(
+            file,
+            name.pos,
+            format!("unknown level `{}`", name.value),
+            hint,
+        );
+        Level::Enforce
+    })
+}
+
+/// Whether a source names PayerMax's own material: a `sources:` entry (or a source written
+/// out) pointing at PayerMax's documentation sites or its official repositories.
+fn is_payermax(api: &ApiFile, source: &str) -> bool {
+    const PAYERMAX: [&str; 3] = [
+        "payermax.com",
+        "github.com/payermax-all/",
+        "github.com/shareit-payermax/",
+    ];
+    let text = api.sources.get(source).map_or(source, String::as_str);
+    PAYERMAX.iter().any(|p| text.contains(p))
+}
+
+/// An enforced rule (`what`, at `file`:`pos`) must rest on PayerMax's word or a standard
+/// (`standard_only`: on a standard, as a named check's format does); `attr` is the level
+/// attribute that would make it advisory.
+fn basis(
+    cx: &mut Ctx,
+    api: &ApiFile,
+    (file, pos): (&str, Pos),
+    what: &str,
+    sources: &[String],
+    (standard_only, attr): (bool, &str),
+) {
+    let standard = sources.iter().any(|s| api.standards.contains_key(s));
+    let payermax = sources.iter().any(|s| is_payermax(api, s));
+    if standard || (payermax && !standard_only) {
+        return;
+    }
+    let cited = if sources.is_empty() {
+        "no source".to_owned()
+    } else {
+        format!("only {}", sources.join(", "))
+    };
+    let (needs, hint) = if standard_only {
+        (
+            "a standard",
+            format!(
+                "cite the standard the check implements (a `standards:` key of the API file, e.g. ISO-13616), or write `{attr}: advise`"
+            ),
+        )
+    } else {
+        (
+            "a PayerMax source or a standard",
+            format!(
+                "cite a PayerMax page or file (a `sources:` key naming docs.payermax.com or PayerMax's repositories) or a `standards:` key; if no such source states it, write `{attr}: advise`"
+            ),
+        )
+    };
+    cx.err(
+        file,
+        pos,
+        format!("{what} is enforced but cites {cited}: an enforced rule needs {needs}"),
+        Some(hint),
+    );
 }
 
 /// `min_len` must not exceed `max_len`.
@@ -981,6 +1081,38 @@ fn check_rule(cx: &mut Ctx, api: &ApiFile, file: &str, root: usize, rule: &RuleD
                 value_in(cx, file, v, &declared, &field.ty);
             }
         }
+    }
+    let level = level_of(cx, file, rule.level.as_ref());
+    let what = format!("rule on `{}`", rule.field.value);
+    if level == Level::Enforce {
+        let at = (file, rule.field.pos);
+        basis(cx, api, at, &what, rule.source.as_slice(), (false, "level"));
+    }
+    if let Some(check_level) = &rule.check_level {
+        if rule.check.is_none() {
+            cx.err(
+                file,
+                check_level.pos,
+                format!("{what} has a check_level but no check"),
+                Some("remove check_level, or add `check:`".into()),
+            );
+        }
+    }
+    let check_level = match &rule.check_level {
+        Some(_) => level_of(cx, file, rule.check_level.as_ref()),
+        None => level,
+    };
+    if rule.check.is_some() && check_level == Level::Enforce {
+        let what = format!("the check of the {what}");
+        let at = (file, rule.field.pos);
+        basis(
+            cx,
+            api,
+            at,
+            &what,
+            rule.source.as_slice(),
+            (true, "check_level"),
+        );
     }
     if let Some(check) = &rule.check {
         if NamedCheck::from_name(check).is_none() {

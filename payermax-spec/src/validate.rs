@@ -20,6 +20,7 @@ use crate::Spec;
 use crate::doc::{Doc, Node, lookup_segments};
 use crate::plan::{FieldPlan, Kind, Lengths, MarketPlan, MethodPlan, Plan, SELECTORS, Unlisted};
 use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use smallvec::SmallVec;
 use std::fmt;
@@ -39,17 +40,78 @@ pub struct Violation {
     pub params: Vec<(&'static str, String)>,
     /// What is wrong, in English, without the path.
     pub message: String,
+    /// How sure the rule is: an [`Level::Enforce`] violation blocks sending, an
+    /// [`Level::Advise`] one is a warning.
+    pub level: Level,
+}
+
+/// How much a rule can be trusted, from its source: what a violation of it does.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// PayerMax states it, or an international standard every bank applies (IBAN per
+    /// ISO 13616, BIC per ISO 9362): a request that breaks it is not sent.
+    #[default]
+    Enforce,
+    /// Derived from an example, an ambiguous page, or a guess: PayerMax may accept what breaks
+    /// it, so a violation is a warning (reported with its path) and never blocks sending.
+    Advise,
+}
+
+impl Level {
+    /// `enforce` or `advise`, as the spec writes it.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Level::Enforce => "enforce",
+            Level::Advise => "advise",
+        }
+    }
+
+    /// The level the spec calls `name`.
+    pub fn from_name(name: &str) -> Option<Level> {
+        match name {
+            "enforce" => Some(Level::Enforce),
+            "advise" => Some(Level::Advise),
+            _ => None,
+        }
+    }
+
+    /// For serde's `skip_serializing_if`: the default is left out of the plan's JSON.
+    #[allow(clippy::trivially_copy_pass_by_ref)] // serde passes a reference
+    pub(crate) fn is_enforce(&self) -> bool {
+        *self == Level::Enforce
+    }
 }
 
 impl Violation {
-    /// A violation without parameters.
+    /// A violation without parameters, of an enforced rule.
     pub fn new(path: impl Into<String>, code: &'static str, message: impl Into<String>) -> Self {
         Violation {
             path: path.into(),
             code,
             params: Vec::new(),
             message: message.into(),
+            level: Level::Enforce,
         }
+    }
+
+    /// An advisory violation (a warning) never blocks sending.
+    pub fn is_advisory(&self) -> bool {
+        self.level == Level::Advise
+    }
+
+    /// An `amount_precision` violation that a merchant's agreed precision allows: `agreed`
+    /// gives the decimal places agreed for a currency (Jordan's dinar: 3 by arrangement, where
+    /// the spec gives the default 2).
+    pub fn within_agreed_decimals(&self, agreed: &dyn Fn(&str) -> Option<u8>) -> bool {
+        self.code == "amount_precision"
+            && self
+                .param("currency")
+                .and_then(agreed)
+                .zip(self.param("scale").and_then(|s| s.parse::<u8>().ok()))
+                .is_some_and(|(places, scale)| scale <= places)
     }
 
     /// Adds a parameter.
@@ -66,7 +128,7 @@ impl Violation {
             .map(|(_, v)| v.as_str())
     }
 
-    /// As JSON: `{"path", "code", "params": {..}, "message"}`.
+    /// As JSON: `{"path", "code", "params": {..}, "message", "level"}`.
     pub fn to_json(&self) -> Value {
         let params: Map<String, Value> = self
             .params
@@ -75,13 +137,19 @@ impl Violation {
             .collect();
         serde_json::json!({
             "path": self.path, "code": self.code, "params": params, "message": self.message,
+            "level": self.level.name(),
         })
     }
 }
 
 impl fmt::Display for Violation {
+    /// `path: message`, and `(advisory)` after a warning's message.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.path, self.message)
+        write!(f, "{}: {}", self.path, self.message)?;
+        if self.is_advisory() {
+            f.write_str(" (advisory)")?;
+        }
+        Ok(())
     }
 }
 
@@ -96,6 +164,9 @@ pub struct FieldReport {
     pub ignored: Vec<String>,
     /// Sent fields that failed: (path, message).
     pub failed: Vec<(String, String)>,
+    /// Advisory violations of fields in the rule set: not part of PayerMax's answer (which has
+    /// no warnings); the SDK and the sandbox's log show them.
+    pub warnings: Vec<Violation>,
 }
 
 /// Whether absent required fields are reported.
@@ -290,36 +361,51 @@ impl Plan {
         out
     }
 
-    /// Answers like `paymentFieldValidation`: passed, ignored and failed fields.
+    /// Answers like `paymentFieldValidation`: passed, ignored and failed fields. A sent field
+    /// outside the selected method's rule set (and not one that selects it) is ignored
+    /// whatever its value (reference §4, rules of evaluation); an advisory violation fails
+    /// nothing (PayerMax may accept the value) and is kept in [`FieldReport::warnings`].
     pub fn field_report(&self, data: &dyn Doc) -> FieldReport {
-        let violations = self.validate_sent_fields(data);
-        let selection = self.select(data).ok();
+        let (warnings, errors): (Vec<Violation>, Vec<Violation>) = self
+            .validate_sent_fields(data)
+            .into_iter()
+            .partition(Violation::is_advisory);
+        let selection = self.select(data).ok().flatten();
+        let in_set = |path: &str| {
+            SELECTORS.contains(&path)
+                || selection.is_some_and(|s| {
+                    s.method.rules.iter().any(|r| {
+                        self.path(r.path)
+                            .is_some_and(|p| path.starts_with(p.text.as_str()))
+                    })
+                })
+        };
         let mut report = FieldReport::default();
         let mut sent = Vec::new();
         if let Some(root) = self.payout {
             self.sent_leaves(root, data, &mut PathBuf::new(), &mut sent);
         }
         for path in sent {
-            if let Some(v) = violations.iter().find(|v| v.path == path) {
-                report.failed.push((path, v.message.clone()));
-            } else if SELECTORS.contains(&path.as_str())
-                || selection.flatten().is_some_and(|s| {
-                    s.method.rules.iter().any(|r| {
-                        self.path(r.path)
-                            .is_some_and(|p| path.starts_with(p.text.as_str()))
-                    })
-                })
-            {
-                report.passed.push(path);
-            } else {
+            if !in_set(&path) {
                 report.ignored.push(path);
+            } else if let Some(v) = errors.iter().find(|v| v.path == path) {
+                report.failed.push((path, v.message.clone()));
+            } else {
+                report.passed.push(path);
             }
         }
-        for v in &violations {
-            if !report.failed.iter().any(|(p, _)| *p == v.path) && v.code != "required" {
+        for v in &errors {
+            if !report.failed.iter().any(|(p, _)| *p == v.path)
+                && !report.ignored.contains(&v.path)
+                && v.code != "required"
+            {
                 report.failed.push((v.path.clone(), v.message.clone()));
             }
         }
+        report.warnings = warnings
+            .into_iter()
+            .filter(|v| !report.ignored.contains(&v.path))
+            .collect();
         report.validation_code = if report.failed.is_empty() {
             "PASS"
         } else {
@@ -522,14 +608,14 @@ impl Plan {
         length_rules(s, field.len, &|| path.render(name), None, out);
         if let Some(p) = &field.pattern {
             if !p.is_match(s) {
-                out.push(
-                    Violation::new(
-                        path.render(name),
-                        "pattern",
-                        cat!("does not match `", &p.source, "`"),
-                    )
-                    .with_param("pattern", p.source.clone()),
-                );
+                let mut v = Violation::new(
+                    path.render(name),
+                    "pattern",
+                    cat!("does not match `", &p.source, "`"),
+                )
+                .with_param("pattern", p.source.clone());
+                v.level = field.pattern_level;
+                out.push(v);
             }
         }
     }
@@ -663,6 +749,7 @@ impl Plan {
                 Node::Obj(d) => !d.any_present(),
                 other => other.is_absent(),
             };
+            let found = out.len();
             if missing {
                 if rule.required && mode == Mode::Payout {
                     out.push(Violation::new(
@@ -671,6 +758,7 @@ impl Plan {
                         around(method, "is required for ", ""),
                     ));
                 }
+                at_level(out, found, rule.level);
                 continue;
             }
             let Node::Str(s) = v else {
@@ -701,15 +789,25 @@ impl Plan {
                     );
                 }
             }
+            at_level(out, found, rule.level);
             if let Some(check) = rule.check {
                 if let Err(failure) = check.check(s) {
-                    out.push(
-                        Violation::new(path, "check", failure.message().to_owned())
-                            .with_param("check", check.name())
-                            .with_param("reason", failure.code()),
-                    );
+                    let mut v = Violation::new(path, "check", failure.message().to_owned())
+                        .with_param("check", check.name())
+                        .with_param("reason", failure.code());
+                    v.level = rule.check_level;
+                    out.push(v);
                 }
             }
+        }
+    }
+}
+
+/// Gives the violations found since `from` a rule's level (they are made enforced).
+fn at_level(out: &mut [Violation], from: usize, level: Level) {
+    if level != Level::Enforce {
+        for v in out.iter_mut().skip(from) {
+            v.level = level;
         }
     }
 }
@@ -746,7 +844,8 @@ fn amount_rules(
                     ),
                 )
                 .with_param("decimals", places.to_string())
-                .with_param("currency", currency),
+                .with_param("currency", currency)
+                .with_param("scale", scale.to_string()),
             );
         }
     }

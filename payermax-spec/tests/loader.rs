@@ -400,3 +400,63 @@ fn organisation_limits_without_bounds_are_placed_at_the_method() {
         ]
     );
 }
+
+/// Rule levels (#14 §1): an enforced rule rests on PayerMax's word or a standard; a named
+/// check's format on a standard; the level names are checked.
+#[test]
+fn an_enforced_rule_needs_a_payermax_source_or_a_standard() {
+    // A guess that claims to be enforced.
+    let e = errors(&[(
+        "countries/br.yaml",
+        "        pattern: '^[0-9]+$'\n        source: OAS",
+        "        pattern: '^[0-9]+$'\n        source: 'a blog post'",
+    )]);
+    assert_eq!(
+        e,
+        [
+            "countries/br.yaml:13:16: rule on `payeeInfo.accountInfo.accountNo` is enforced but cites only a blog post: an enforced rule needs a PayerMax source or a standard (hint: cite a PayerMax page or file (a `sources:` key naming docs.payermax.com or PayerMax's repositories) or a `standards:` key; if no such source states it, write `level: advise`)"
+        ]
+    );
+    // The same guess, advisory: accepted.
+    let (_dir, spec) = load_edited(&[(
+        "countries/br.yaml",
+        "        pattern: '^[0-9]+$'\n        source: OAS",
+        "        pattern: '^[0-9]+$'\n        level: advise\n        source: 'a blog post'",
+    )]);
+    let spec = spec.unwrap();
+    let counts = spec.counts();
+    assert_eq!((counts.enforced, counts.advisory), (6, 1));
+    // A named check cites the standard it implements, not only the PayerMax page.
+    let e = errors(&[(
+        "rails/sepa.yaml",
+        "source: [SEPA, ISO-13616]",
+        "source: SEPA",
+    )]);
+    assert_eq!(
+        e,
+        [
+            "rails/sepa.yaml:13:16: the check of the rule on `payeeInfo.accountInfo.accountNo` is enforced but cites only SEPA: an enforced rule needs a standard (hint: cite the standard the check implements (a `standards:` key of the API file, e.g. ISO-13616), or write `check_level: advise`)"
+        ]
+    );
+    // An unknown level name, and levels with nothing to apply to.
+    let e = errors(&[
+        (
+            "countries/br.yaml",
+            "        pattern: '^[0-9]+$'\n        source: OAS",
+            "        pattern: '^[0-9]+$'\n        level: advice\n        check_level: advise\n        source: OAS",
+        ),
+        (
+            "api.yaml",
+            "      - {name: bankInfo, type: BankInfo}",
+            "      - {name: bankInfo, type: BankInfo, pattern_level: advise}",
+        ),
+    ]);
+    assert_eq!(
+        e,
+        [
+            "api.yaml:55:57: field `bankInfo` has a pattern_level but no pattern (hint: remove pattern_level, or add `pattern:`)",
+            "countries/br.yaml:15:16: unknown level `advice` (hint: did you mean `advise`?)",
+            "countries/br.yaml:16:22: rule on `payeeInfo.accountInfo.accountNo` has a check_level but no check (hint: remove check_level, or add `check:`)",
+        ]
+    );
+}

@@ -13,7 +13,7 @@
 pub struct PayRequest {
     /**`outTradeNo`.
 
-JSON `outTradeNo`; required; at most 63 characters; pattern `^[A-Za-z0-9_]{1,63}$`.*/
+JSON `outTradeNo`; required; at most 63 characters; pattern `^[A-Za-z0-9_]{1,63}$`; source: OAS.*/
     #[serde(rename = "outTradeNo")]
     pub out_trade_no: ::std::string::String,
     /**`country`.
@@ -918,24 +918,34 @@ Build it with [`Sepa::builder`]; the compiler refuses `build()` until every requ
             }
         }
         impl<R0, R1> SepaBuilder<R0, R1> {
-            ///Sets `payeeInfo.accountInfo.accountNo`.
+            ///Sets `payeeInfo.accountInfo.accountNo`; a IBAN in print format (spaces, lower case) is converted to the electronic format.
             pub fn account_no(
                 self,
                 value: impl ::std::convert::Into<::std::string::String>,
             ) -> SepaBuilder<::std::string::String, R1> {
                 SepaBuilder {
-                    account_no: value.into(),
+                    account_no: {
+                        let value: ::std::string::String = value.into();
+                        ::payermax::__private::spec::fast::NamedCheck::Iban
+                            .electronic(&value)
+                            .unwrap_or(value)
+                    },
                     bank_code: self.bank_code,
                 }
             }
-            ///Sets `payeeInfo.bankInfo.bankCode`.
+            ///Sets `payeeInfo.bankInfo.bankCode`; a BIC in print format (spaces, lower case) is converted to the electronic format.
             pub fn bank_code(
                 self,
                 value: impl ::std::convert::Into<::std::string::String>,
             ) -> SepaBuilder<R0, ::std::string::String> {
                 SepaBuilder {
                     account_no: self.account_no,
-                    bank_code: value.into(),
+                    bank_code: {
+                        let value: ::std::string::String = value.into();
+                        ::payermax::__private::spec::fast::NamedCheck::SwiftBic
+                            .electronic(&value)
+                            .unwrap_or(value)
+                    },
                 }
             }
         }
@@ -993,12 +1003,19 @@ pub fn loaded_plan() -> &'static ::payermax::__private::spec::plan::Plan {
     })
 }
 impl PayRequest {
-    ///Checks every rule of the spec, API-wide and of the request's country (or rail) and method: all violations at once, each with its JSON path, sorted by path.
+    /**Checks every rule of the spec, API-wide and of the request's country (or rail) and method: all violations at once, each with its JSON path, sorted by path.
+
+`Ok` carries the advisory violations (warnings: rules resting on an example or a guess, which never block sending); `Err` means an enforced rule is broken, and the client will not send the request.*/
     pub fn validate(
         &self,
-    ) -> ::std::result::Result<(), ::payermax::__private::runtime::ValidationErrors> {
-        if self.__payermax_fast_valid() {
-            return ::std::result::Result::Ok(());
+    ) -> ::std::result::Result<
+        ::payermax::__private::runtime::Warnings,
+        ::payermax::__private::runtime::ValidationErrors,
+    > {
+        if self.__payermax_fast_valid(true) {
+            return ::std::result::Result::Ok(
+                ::payermax::__private::runtime::Warnings::default(),
+            );
         }
         ::payermax::__private::validate(
             loaded_plan(),
@@ -1006,13 +1023,14 @@ impl PayRequest {
             self,
         )
     }
-    /// Whether [`validate`](Self::validate) would return `Ok(())`: the same
-    /// verdict, from the same generated code, without building a report. It
-    /// never allocates; use it to screen many requests (a bulk file, a queue)
-    /// and call `validate()` on the ones that fail, for their violations.
+    /// Whether [`validate`](Self::validate) would return `Ok` (every enforced
+    /// rule holds; advisory ones may not): the same verdict, from the same
+    /// generated code, without building a report. It never allocates; use it to
+    /// screen many requests (a bulk file, a queue) and call `validate()` on the
+    /// ones that fail, for their violations.
     #[must_use]
     pub fn is_valid(&self) -> bool {
-        self.__payermax_fast_valid()
+        self.__payermax_fast_valid(false)
     }
 }
 #[allow(
@@ -1057,7 +1075,7 @@ const _: () = {
             }
         }
         fn fields_ok(&self, required: bool) -> __Option<bool> {
-            __Option::Some(self.__payermax_fields_ok(required))
+            __Option::Some(self.__payermax_fields_ok(required, true))
         }
     }
     #[automatically_derived]
@@ -1089,7 +1107,7 @@ const _: () = {
             }
         }
         fn fields_ok(&self, required: bool) -> __Option<bool> {
-            __Option::Some(self.__payermax_fields_ok(required))
+            __Option::Some(self.__payermax_fields_ok(required, true))
         }
     }
     #[automatically_derived]
@@ -1129,7 +1147,7 @@ const _: () = {
             }
         }
         fn fields_ok(&self, required: bool) -> __Option<bool> {
-            __Option::Some(self.__payermax_fields_ok(required))
+            __Option::Some(self.__payermax_fields_ok(required, true))
         }
     }
     #[automatically_derived]
@@ -1159,7 +1177,7 @@ const _: () = {
             }
         }
         fn fields_ok(&self, required: bool) -> __Option<bool> {
-            __Option::Some(self.__payermax_fields_ok(required))
+            __Option::Some(self.__payermax_fields_ok(required, true))
         }
     }
     #[automatically_derived]
@@ -1189,7 +1207,7 @@ const _: () = {
             }
         }
         fn fields_ok(&self, required: bool) -> __Option<bool> {
-            __Option::Some(self.__payermax_fields_ok(required))
+            __Option::Some(self.__payermax_fields_ok(required, true))
         }
     }
     #[automatically_derived]
@@ -1221,7 +1239,7 @@ const _: () = {
             }
         }
         fn fields_ok(&self, required: bool) -> __Option<bool> {
-            __Option::Some(self.__payermax_fields_ok(required))
+            __Option::Some(self.__payermax_fields_ok(required, true))
         }
     }
     #[automatically_derived]
@@ -1283,7 +1301,7 @@ const _: () = {
     }
     impl AccountInfo {
         #[inline]
-        fn __payermax_fields_ok(&self, payout: bool) -> bool {
+        fn __payermax_fields_ok(&self, payout: bool, advisory: bool) -> bool {
             {
                 let s: &str = self.account_no.as_str();
                 if s.is_empty() {
@@ -1301,7 +1319,7 @@ const _: () = {
     }
     impl BankInfo {
         #[inline]
-        fn __payermax_fields_ok(&self, payout: bool) -> bool {
+        fn __payermax_fields_ok(&self, payout: bool, advisory: bool) -> bool {
             match self.bank_code.as_ref().map(|v| v.as_str()) {
                 __Option::Some(s) if !s.is_empty() => {
                     if !__fast::max_chars(s, 64usize) {
@@ -1315,7 +1333,7 @@ const _: () = {
     }
     impl Name {
         #[inline]
-        fn __payermax_fields_ok(&self, payout: bool) -> bool {
+        fn __payermax_fields_ok(&self, payout: bool, advisory: bool) -> bool {
             match self.first_name.as_ref().map(|v| v.as_str()) {
                 __Option::Some(s) if !s.is_empty() => {
                     if !__fast::max_chars(s, 64usize) {
@@ -1337,7 +1355,7 @@ const _: () = {
     }
     impl PayRequest {
         #[inline]
-        fn __payermax_fields_ok(&self, payout: bool) -> bool {
+        fn __payermax_fields_ok(&self, payout: bool, advisory: bool) -> bool {
             {
                 let s: &str = self.out_trade_no.as_str();
                 if s.is_empty() {
@@ -1372,10 +1390,10 @@ const _: () = {
                     }
                 } else {}
             }
-            if !self.trade.__payermax_fields_ok(payout) {
+            if !self.trade.__payermax_fields_ok(payout, advisory) {
                 return false;
             }
-            if !self.payee_info.__payermax_fields_ok(payout) {
+            if !self.payee_info.__payermax_fields_ok(payout, advisory) {
                 return false;
             }
             true
@@ -1383,7 +1401,7 @@ const _: () = {
     }
     impl PayeeInfo {
         #[inline]
-        fn __payermax_fields_ok(&self, payout: bool) -> bool {
+        fn __payermax_fields_ok(&self, payout: bool, advisory: bool) -> bool {
             {
                 let s: &str = self.payment_method_type.as_str();
                 if s.is_empty() {
@@ -1392,12 +1410,12 @@ const _: () = {
                     }
                 } else {}
             }
-            if !self.account_info.__payermax_fields_ok(payout) {
+            if !self.account_info.__payermax_fields_ok(payout, advisory) {
                 return false;
             }
             match &self.bank_info {
                 __Option::Some(v) => {
-                    if !v.__payermax_fields_ok(payout) {
+                    if !v.__payermax_fields_ok(payout, advisory) {
                         return false;
                     }
                 }
@@ -1405,7 +1423,7 @@ const _: () = {
             }
             match &self.name {
                 __Option::Some(v) => {
-                    if !v.__payermax_fields_ok(payout) {
+                    if !v.__payermax_fields_ok(payout, advisory) {
                         return false;
                     }
                 }
@@ -1416,7 +1434,7 @@ const _: () = {
     }
     impl Trade {
         #[inline]
-        fn __payermax_fields_ok(&self, payout: bool) -> bool {
+        fn __payermax_fields_ok(&self, payout: bool, advisory: bool) -> bool {
             {
                 let s: &str = self.amount.as_str();
                 if s.is_empty() {
@@ -1446,8 +1464,13 @@ const _: () = {
         fn __payermax_field(&self, index: usize) -> __fast::Field<'_>;
     }
     /// The country and method rules of the spec, as straight-line code, for the payout and
-    /// element-validation requests alike (`payout`: absent required fields count).
-    fn __payermax_method_ok<T: __PayermaxRuleFields>(req: &T, payout: bool) -> bool {
+    /// element-validation requests alike (`payout`: absent required fields count;
+    /// `advisory`: advisory rules count).
+    fn __payermax_method_ok<T: __PayermaxRuleFields>(
+        req: &T,
+        payout: bool,
+        advisory: bool,
+    ) -> bool {
         let (__Option::Some(country), __Option::Some(method_type)) = (
             req.__payermax_field(0usize).text(),
             req.__payermax_field(2usize).text(),
@@ -1793,14 +1816,15 @@ const _: () = {
         }
     }
     impl PayRequest {
-        /// Whether `validate()` would find nothing, answered by straight-line code
-        /// generated from the spec (not a stable API; `validate()` uses it).
+        /// Whether `validate()` would find nothing (`advisory`: counting advisory
+        /// rules; else nothing enforced), answered by straight-line code generated from
+        /// the spec (not a stable API; `validate()` and `is_valid()` use it).
         #[doc(hidden)]
-        pub fn __payermax_fast_valid(&self) -> bool {
-            if !self.__payermax_fields_ok(true) {
+        pub fn __payermax_fast_valid(&self, advisory: bool) -> bool {
+            if !self.__payermax_fields_ok(true, advisory) {
                 return false;
             }
-            __payermax_method_ok(self, true)
+            __payermax_method_ok(self, true, advisory)
         }
     }
 };
@@ -1834,7 +1858,10 @@ One attempt, never retried.*/
         &self,
         request: &PayRequest,
     ) -> ::std::result::Result<PayResponse, ::payermax::__private::runtime::Error> {
-        request.validate().map_err(::payermax::__private::runtime::Error::Validation)?;
+        ::payermax::__private::runtime::validation::admit(
+            self.inner.config(),
+            request.validate(),
+        )?;
         self.inner.call("paymentOrderPay", request, ERROR_TABLE).await
     }
     /// Verifies a notification's `sign` header over the raw body with this client's

@@ -101,7 +101,7 @@ impl NamedCheck {
         if bytes.is_empty() {
             return Err(CheckFailure::Empty(self));
         }
-        match self {
+        let verdict = match self {
             NamedCheck::Iban => iban::check(bytes),
             NamedCheck::Clabe => clabe::check(bytes),
             NamedCheck::Cpf => br::check_cpf(bytes),
@@ -109,7 +109,41 @@ impl NamedCheck {
             NamedCheck::CpfOrCnpj => br::check_cpf_or_cnpj(bytes),
             NamedCheck::Ifsc => ifsc::check(bytes),
             NamedCheck::SwiftBic => bic::check(bytes),
+        };
+        match verdict {
+            // A valid identifier in print format: say so, rather than "not a valid IBAN".
+            Err(CheckFailure::Charset(_))
+                if self
+                    .electronic(value)
+                    .is_some_and(|e| self.check(&e).is_ok()) =>
+            {
+                Err(CheckFailure::PrintFormat(self))
+            }
+            other => other,
         }
+    }
+
+    /// The electronic format of an identifier written in print format: an IBAN or a BIC with
+    /// the spaces taken out and in upper case (`de89 3704 0044 0532 0130 00` →
+    /// `DE89370400440532013000`), as ISO 13616 and ISO 9362 define the electronic form and
+    /// banks accept it. `None` when the check has no print format or the value is already
+    /// electronic. The typed payee builders and bulk files apply it; raw JSON is checked as
+    /// sent (and refused with [`CheckFailure::PrintFormat`]).
+    pub fn electronic(self, value: &str) -> Option<String> {
+        if !matches!(self, NamedCheck::Iban | NamedCheck::SwiftBic) {
+            return None;
+        }
+        let printed = |b: &u8| *b == b' ' || b.is_ascii_lowercase();
+        if !value.as_bytes().iter().any(printed) {
+            return None;
+        }
+        Some(
+            value
+                .chars()
+                .filter(|c| *c != ' ')
+                .map(|c| c.to_ascii_uppercase())
+                .collect(),
+        )
     }
 
     /// Sample values: ones that pass, and ones that fail with the failure they get (from the
@@ -157,6 +191,9 @@ pub enum CheckFailure {
     UnknownCountry,
     /// Every digit is the same (e.g. `111.111.111-11`), which the issuer never assigns.
     RepeatedDigits(NamedCheck),
+    /// A valid IBAN or BIC in print format (spaces, lower case): PayerMax takes the electronic
+    /// format ([`NamedCheck::electronic`]).
+    PrintFormat(NamedCheck),
     /// The check digit(s) do not match the rest of the value.
     CheckDigit(NamedCheck),
 }
@@ -172,6 +209,7 @@ impl CheckFailure {
             | CheckFailure::Length(c)
             | CheckFailure::Format(c)
             | CheckFailure::RepeatedDigits(c)
+            | CheckFailure::PrintFormat(c)
             | CheckFailure::CheckDigit(c) => c,
         }
     }
@@ -186,6 +224,7 @@ impl CheckFailure {
             CheckFailure::Format(_) => "format",
             CheckFailure::UnknownCountry => "unknown_country",
             CheckFailure::RepeatedDigits(_) => "repeated_digits",
+            CheckFailure::PrintFormat(_) => "print_format",
             CheckFailure::CheckDigit(_) => "check_digit",
         }
     }
@@ -202,6 +241,12 @@ impl CheckFailure {
                 "is not a valid IBAN: the country code is not in the IBAN registry"
             }
             CheckFailure::RepeatedDigits(c) => repeated_message(c),
+            CheckFailure::PrintFormat(NamedCheck::SwiftBic) => {
+                "is a SWIFT BIC in print format (spaces or lower case): send it in upper case without spaces (the SDK's typed payee builders and bulk files convert it)"
+            }
+            CheckFailure::PrintFormat(_) => {
+                "is an IBAN in print format (spaces or lower case): send the electronic format, upper case without spaces (the SDK's typed payee builders and bulk files convert it)"
+            }
             CheckFailure::CheckDigit(c) => check_digit_message(c),
         }
     }
@@ -391,6 +436,29 @@ mod tests {
         }
         assert_eq!(NamedCheck::from_name("IBAN"), None);
         assert_eq!(NamedCheck::from_name(""), None);
+    }
+
+    #[test]
+    fn print_format_is_named_and_converted() {
+        let iban = NamedCheck::Iban;
+        assert_eq!(
+            iban.electronic("de89 3704 0044 0532 0130 00").as_deref(),
+            Some("DE89370400440532013000")
+        );
+        assert_eq!(iban.electronic("DE89370400440532013000"), None);
+        assert_eq!(NamedCheck::Clabe.electronic("0021 8000"), None);
+        let e = iban.check("DE89 3704 0044 0532 0130 00").unwrap_err();
+        assert_eq!(e, CheckFailure::PrintFormat(iban));
+        assert_eq!(e.code(), "print_format");
+        assert!(e.message().contains("electronic format"), "{e}");
+        // An invalid IBAN in print format is just invalid.
+        assert_eq!(
+            iban.check("DE89 3704 0044 0532 0130 01").unwrap_err(),
+            CheckFailure::Charset(iban)
+        );
+        let bic = NamedCheck::SwiftBic;
+        assert_eq!(bic.electronic("deut de ff").as_deref(), Some("DEUTDEFF"));
+        assert_eq!(bic.check("deutdeff"), Err(CheckFailure::PrintFormat(bic)));
     }
 
     #[test]

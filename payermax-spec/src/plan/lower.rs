@@ -11,6 +11,7 @@ use crate::checks::NamedCheck;
 use crate::model::{AmountLimits, ApiFile, FieldDef, MethodDef, RuleDef};
 use crate::pattern::Pattern;
 use crate::sp::Sp;
+use crate::validate::Level;
 use crate::{FIELD_VALIDATION_API, METHOD_TYPE_ENUM, Market, PAYOUT_API};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
@@ -163,6 +164,7 @@ pub(crate) fn type_plans(
                     required: f.required,
                     len: lengths(f.min_len.as_ref(), f.max_len.as_ref()),
                     pattern: pattern(&f.pattern),
+                    pattern_level: level(f.pattern_level.as_ref()).unwrap_or_default(),
                 })
                 .collect();
             TypePlan {
@@ -384,7 +386,16 @@ fn rule_plan(
             .as_ref()
             .map(|values| values.iter().map(|v| v.value.clone()).collect()),
         check: r.check.as_ref().and_then(|c| NamedCheck::from_name(c)),
+        level: level(r.level.as_ref()).unwrap_or_default(),
+        check_level: level(r.check_level.as_ref())
+            .or_else(|| level(r.level.as_ref()))
+            .unwrap_or_default(),
     }
+}
+
+/// A `level:` as written (the checker refused any other name).
+fn level(name: Option<&Sp<String>>) -> Option<Level> {
+    Level::from_name(name?.as_str())
 }
 
 /// FNV-1a over the API-wide field rules, each piece length-prefixed so that no two different

@@ -24,6 +24,7 @@
 pub(crate) mod lower;
 
 use crate::checks::NamedCheck;
+use crate::validate::Level;
 use regex::Regex;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -132,6 +133,9 @@ pub struct FieldPlan {
     /// Its pattern.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pattern: Option<PatternPlan>,
+    /// The level of its pattern (its presence, type, enum and lengths are enforced).
+    #[serde(default, skip_serializing_if = "Level::is_enforce")]
+    pub pattern_level: Level,
 }
 
 /// What a field's `type:` names.
@@ -453,6 +457,12 @@ pub struct RulePlan {
     /// A named check (IBAN, CLABE, …).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check: Option<NamedCheck>,
+    /// The level of its violations (all but the named check's).
+    #[serde(default, skip_serializing_if = "Level::is_enforce")]
+    pub level: Level,
+    /// The level of the named check's violation.
+    #[serde(default, skip_serializing_if = "Level::is_enforce")]
+    pub check_level: Level,
 }
 
 impl Plan {
