@@ -191,7 +191,7 @@ pub async fn run(args: SandboxArgs, stop: impl Future<Output = ()>) -> Result<()
         Some(path) => crate::config::in_file(path, e),
         None => e,
     });
-    let mut config = config?.port(args.port);
+    let mut config = config?.port(args.port).log_requests(true);
     if let Some(path) = &args.state {
         config = config.state_file(path);
     }

@@ -121,6 +121,7 @@ pub struct SandboxConfig {
     pub(crate) request_log_max_bytes: usize,
     pub(crate) read_timeout: Duration,
     pub(crate) faults: FaultPlan,
+    pub(crate) log_requests: bool,
 }
 
 impl Default for SandboxConfig {
@@ -144,6 +145,7 @@ impl Default for SandboxConfig {
             request_log_max_bytes: 16 * 1024 * 1024,
             read_timeout: Duration::from_secs(30),
             faults: FaultPlan::default(),
+            log_requests: false,
         }
     }
 }
@@ -228,6 +230,14 @@ impl SandboxConfig {
     /// Keeps orders in an append-only journal at `path` (JSON lines), read back on start.
     pub fn state_file(mut self, path: impl Into<PathBuf>) -> Self {
         self.state_file = Some(path.into());
+        self
+    }
+
+    /// Prints one line per request on stderr (api, `outTradeNo`, the code answered, and what
+    /// was wrong with it): `payermax sandbox` turns it on. Off by default (tests read
+    /// [`Sandbox::requests`](crate::Sandbox::requests) instead).
+    pub fn log_requests(mut self, on: bool) -> Self {
+        self.log_requests = on;
         self
     }
 

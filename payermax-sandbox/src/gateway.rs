@@ -38,13 +38,16 @@ pub(crate) const SUCCESS_MSG: &str = "Success.";
 
 const PARAMS_INVALID: &str = "PARAMS_INVALID";
 
-/// An envelope answer `{code, msg, data}`.
+/// An envelope answer `{code, msg, data}`, and what the sandbox found wrong with the request
+/// (`details`: violations as JSON, advisory ones included), which PayerMax's answers do not
+/// carry: it goes to the request log and the inspection API, never into the answer.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Reply {
     pub(crate) http: u16,
     pub(crate) code: String,
     pub(crate) msg: String,
     pub(crate) data: Option<Value>,
+    pub(crate) details: Vec<Value>,
 }
 
 #[derive(Serialize)]
@@ -62,6 +65,7 @@ impl Reply {
             code: spec.api.envelope.success_code.clone(),
             msg: SUCCESS_MSG.to_owned(),
             data: Some(data),
+            details: Vec::new(),
         }
     }
 
@@ -76,11 +80,13 @@ impl Reply {
             code: code.to_owned(),
             msg,
             data,
+            details: Vec::new(),
         }
     }
 
-    /// `PARAMS_INVALID` naming the first violated field; every violation in
-    /// `data.violations` (not in PayerMax's answers: for debugging).
+    /// `PARAMS_INVALID` naming the first violated field, as PayerMax's own example does
+    /// (`{"msg":"The targetOrg is incorrect.","code":"PARAMS_INVALID"}`: no `data`); every
+    /// violation goes to the request log and the inspection API.
     pub(crate) fn invalid(violations: &[Value]) -> Reply {
         let field = violations
             .first()
@@ -92,7 +98,8 @@ impl Reply {
             http: 200,
             code: PARAMS_INVALID.to_owned(),
             msg: format!("The {field} is incorrect."),
-            data: Some(json!({ "violations": violations })),
+            data: None,
+            details: violations.to_vec(),
         }
     }
 
@@ -103,6 +110,7 @@ impl Reply {
             code: PARAMS_INVALID.to_owned(),
             msg: msg.into(),
             data: None,
+            details: Vec::new(),
         }
     }
 
@@ -222,17 +230,41 @@ pub(crate) fn process(shared: &Shared, api: Api, body: &[u8], sign: Option<&str>
                 }
             }
         };
-        state.log_request(if verified {
+        let entry = if verified {
             received(api.name(), now, body, &answer, chosen.applied())
         } else {
             summary(api.name(), now, body.len(), &answer)
-        });
+        };
+        if shared.log_requests {
+            eprintln!("{}", log_line(&entry));
+        }
+        state.log_request(entry);
         Processed {
             answer,
             latency: chosen.latency,
             created,
         }
     })
+}
+
+/// `payermax-sandbox: paymentOrderPay order_1 -> PARAMS_INVALID; payeeInfo.targetOrg: is
+/// required for …`: one line per request for `payermax sandbox`'s log (the details PayerMax's
+/// answers do not carry). Advisory violations end with `(advisory)`.
+fn log_line(entry: &ReceivedRequest) -> String {
+    let mut line = format!(
+        "payermax-sandbox: {} {} -> {}",
+        entry.api,
+        entry.out_trade_no.as_deref().unwrap_or("-"),
+        entry.code.as_deref().unwrap_or("(no answer)")
+    );
+    for v in &entry.violations {
+        let text = |key: &str| v.get(key).and_then(Value::as_str).unwrap_or_default();
+        line.push_str(&format!("; {}: {}", text("path"), text("message")));
+        if text("level") == "advise" {
+            line.push_str(" (advisory)");
+        }
+    }
+    line
 }
 
 /// What a request was answered: the envelope code and the HTTP status.
@@ -260,6 +292,7 @@ pub(crate) fn summary(
     ReceivedRequest {
         api: api.get(..end).unwrap_or_default().to_owned(),
         at,
+        violations: Vec::new(),
         app_id: None,
         out_trade_no: None,
         body: String::new(),
@@ -288,9 +321,14 @@ pub(crate) fn received(
             .map(str::to_owned)
     };
     let (code, http_status) = answered(answer);
+    let violations = match answer {
+        Answer::Reply { reply, .. } => reply.details.clone(),
+        _ => Vec::new(),
+    };
     ReceivedRequest {
         api: api.to_owned(),
         at,
+        violations,
         app_id: text("/appId"),
         out_trade_no: text("/data/outTradeNo"),
         body: String::from_utf8_lossy(body).into_owned(),
@@ -406,10 +444,10 @@ fn dispatch(
             if !missing.is_empty() {
                 return (Reply::invalid(&missing), None);
             }
-            (
-                Reply::success(spec, field_report(&spec.field_report(&request.data))),
-                None,
-            )
+            let report = spec.field_report(&request.data);
+            let mut reply = Reply::success(spec, field_report(&report));
+            reply.details = report.warnings.iter().map(Violation::to_json).collect();
+            (reply, None)
         }
         Api::OrderPay => pay(shared, state, request, now),
         Api::OrderQry => (query(shared, state, request), None),
@@ -494,9 +532,13 @@ fn pay(
     };
     let mut found = spec.validate_payout(data);
     found.retain(|v| !v.within_agreed_decimals(&agreed));
+    // Every violation, advisory ones included, for the request log; the enforced ones refuse.
+    let details: Vec<Value> = found.iter().map(Violation::to_json).collect();
     let violations = violations_json(&found);
     if !violations.is_empty() {
-        return (Reply::invalid(&violations), None);
+        let mut refusal = Reply::invalid(&violations);
+        refusal.details = details;
+        return (refusal, None);
     }
     if state.closed {
         // Shutting down: the state file may already belong to another sandbox.
@@ -524,7 +566,8 @@ fn pay(
         notify_url,
         data: data.clone(),
     };
-    let reply = Reply::success(spec, short_view(&order));
+    let mut reply = Reply::success(spec, short_view(&order));
+    reply.details = details;
     if let Err(e) = state.insert(order, true) {
         let mut failure = Reply::documented(spec, "SYSTEM_ERROR", None);
         failure.http = 500;

@@ -7,6 +7,11 @@
 //!   `outTradeNo` (as [`crate::Sandbox::order`]), with its status history; 404 when there is
 //!   none.
 //!
+//! - `GET /__sandbox/requests`: `{"requests": [...]}`, the request log, oldest first: each
+//!   `{api, at, appId, outTradeNo, verified, code, httpStatus, bodyLen, violations}`, where
+//!   `violations` lists what the sandbox found wrong (PayerMax's error answers carry only
+//!   `code` and `msg`), advisory ones included. Bodies are not served.
+//!
 //! An order is `{appId, merchantNo, outTradeNo, tradeNo, status, amount, currency, country,
 //! createdAt, orderCount}`: `amount`, `currency` and `country` as the request sent them,
 //! `createdAt` RFC 3339 in UTC, and `orderCount` how many orders that `outTradeNo` ever created
@@ -45,14 +50,15 @@ pub(crate) fn answer(shared: &Shared, method: &Method, path: &str) -> HttpRespon
         .unwrap_or_default()
         .trim_start_matches('/');
     let route = match rest.strip_prefix("orders") {
+        _ if rest == "requests" || rest == "requests/" => Route::Requests,
         Some("" | "/") => Route::Orders,
         Some(one) if one.starts_with('/') => Route::Order(one.get(1..).unwrap_or_default()),
         _ => {
             return error(
                 StatusCode::NOT_FOUND,
                 &format!(
-                    "Unknown inspection path; the sandbox serves GET {INSPECT_PATH}/orders and \
-                     GET {INSPECT_PATH}/orders/{{outTradeNo}}."
+                    "Unknown inspection path; the sandbox serves GET {INSPECT_PATH}/orders, \
+                     GET {INSPECT_PATH}/orders/{{outTradeNo}} and GET {INSPECT_PATH}/requests."
                 ),
             );
         }
@@ -97,12 +103,33 @@ pub(crate) fn answer(shared: &Shared, method: &Method, path: &str) -> HttpRespon
                 None => error(StatusCode::NOT_FOUND, "No order has this outTradeNo."),
             }
         }
+        Route::Requests => {
+            let requests =
+                shared.with_state(|s| s.requests.iter().map(request).collect::<Vec<_>>());
+            ok(&json!({ "requests": requests }))
+        }
     }
+}
+
+/// One request-log entry, without its body.
+fn request(entry: &crate::records::ReceivedRequest) -> Value {
+    json!({
+        "api": entry.api,
+        "at": rfc3339::format(entry.at),
+        "appId": entry.app_id,
+        "outTradeNo": entry.out_trade_no,
+        "verified": entry.verified,
+        "code": entry.code,
+        "httpStatus": entry.http_status,
+        "bodyLen": entry.body_len,
+        "violations": entry.violations,
+    })
 }
 
 enum Route<'a> {
     Orders,
     Order(&'a str),
+    Requests,
 }
 
 /// An order in the list.

@@ -244,6 +244,7 @@ impl Sandbox {
             notify_timeout: config.notify_timeout,
             max_body: config.max_body_bytes,
             read_timeout: config.read_timeout,
+            log_requests: config.log_requests,
             state: std::sync::Mutex::new(state),
             shutdown,
         });

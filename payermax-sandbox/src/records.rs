@@ -77,6 +77,12 @@ pub struct ReceivedRequest {
     pub http_status: Option<u16>,
     /// The faults applied to it.
     pub faults: Vec<Fault>,
+    /// What the sandbox found wrong with it, each violation as JSON (`path`, `code`,
+    /// `params`, `message`, `level`), advisory ones included (also on a request it accepted).
+    /// PayerMax's error answers carry `code` and `msg` only, so the details are here, in the
+    /// inspection API (`GET /__sandbox/requests`) and in `payermax sandbox`'s log line.
+    /// Empty in a summary.
+    pub violations: Vec<serde_json::Value>,
 }
 
 /// The longest api name a summary keeps (the path segment is the client's).
@@ -95,6 +101,11 @@ impl ReceivedRequest {
             + self.body.len()
             + text(&self.code)
             + self.faults.len() * std::mem::size_of::<Fault>()
+            + self
+                .violations
+                .iter()
+                .map(|v| v.to_string().len())
+                .sum::<usize>()
     }
 
     /// The entry without its body (and what was read from it).
@@ -102,6 +113,7 @@ impl ReceivedRequest {
         self.body = String::new();
         self.app_id = None;
         self.out_trade_no = None;
+        self.violations = Vec::new();
         self
     }
 }

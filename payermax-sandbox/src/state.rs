@@ -28,6 +28,7 @@ pub(crate) struct Shared {
     pub(crate) notify_timeout: Duration,
     pub(crate) max_body: usize,
     pub(crate) read_timeout: Duration,
+    pub(crate) log_requests: bool,
     pub(crate) state: Mutex<State>,
     pub(crate) shutdown: watch::Receiver<bool>,
 }
@@ -198,6 +199,7 @@ mod tests {
             code: Some("ORDER_NOT_EXIST".into()),
             http_status: Some(200),
             faults: Vec::new(),
+            violations: Vec::new(),
         }
     }
 

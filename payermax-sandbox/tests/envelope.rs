@@ -305,7 +305,7 @@ async fn missing_envelope_fields_name_the_field() {
         let answer = post_signed(&sandbox, QRY, &body.to_string()).await.unwrap();
         assert_eq!(answer.code(), "PARAMS_INVALID", "{field}");
         assert_eq!(answer.msg(), format!("The {field} is incorrect."));
-        assert_eq!(answer.json["data"]["violations"][0]["path"], field);
+        assert_eq!(answer.json.get("data"), None, "code and msg only");
     }
     let mut body = full.clone();
     body["data"] = json!("a string");

@@ -199,7 +199,7 @@ async fn only_get_on_known_paths_and_nothing_logged_or_changed() {
         "a DELETE deletes nothing"
     );
 
-    for path in ["", "/", "/requests", "/ordersX", "/orders/a/b"] {
+    for path in ["", "/", "/request", "/requestsX", "/ordersX", "/orders/a/b"] {
         let (status, _, _, json) = get(&format!("{}{path}", sandbox.inspect_url())).await;
         assert_eq!(status, 404, "{path}: {json}");
         assert!(json["error"].is_string(), "{path}: {json}");
@@ -244,5 +244,42 @@ async fn the_sandbox_listens_on_loopback_only() {
         .await
         .unwrap();
     assert!(sandbox.addr().ip().is_loopback());
+    sandbox.shutdown().await;
+}
+
+/// What PayerMax's answers leave out (they carry `code` and `msg` only): every violation of a
+/// refused request, and the warnings of an accepted one, in `GET /__sandbox/requests`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_request_log_shows_what_the_answers_leave_out() {
+    let sandbox = start().await;
+    let mut bad = payout("insp_bad", "10");
+    bad["payeeInfo"]["targetOrg"] = json!("NOT_A_BANK");
+    let refused = call(&sandbox, PAY, &bad).await;
+    assert_eq!(refused.code(), "PARAMS_INVALID");
+    assert_eq!(refused.json.get("data"), None);
+    // An advisory rule broken (the derived Latin-letters name pattern): paid, and logged.
+    let mut accented = payout("insp_warn", "10");
+    accented["payeeInfo"]["name"] = json!({"fullName": "João D'Ávila"});
+    let paid = call(&sandbox, PAY, &accented).await;
+    assert_eq!(paid.code(), "APPLY_SUCCESS");
+
+    let (status, _, signed, json) = get(&format!("{}/requests", sandbox.inspect_url())).await;
+    assert_eq!((status, signed), (200, false));
+    let requests = json["requests"].as_array().unwrap();
+    let entry = |out: &str| {
+        requests
+            .iter()
+            .find(|r| r["outTradeNo"] == out)
+            .unwrap_or_else(|| panic!("{out} not logged: {json}"))
+    };
+    let refused = entry("insp_bad");
+    assert_eq!(refused["code"], "PARAMS_INVALID");
+    assert_eq!(refused["violations"][0]["path"], "payeeInfo.targetOrg");
+    assert_eq!(refused["violations"][0]["level"], "enforce");
+    assert!(refused.get("body").is_none(), "bodies are not served");
+    let warned = entry("insp_warn");
+    assert_eq!(warned["code"], "APPLY_SUCCESS");
+    assert_eq!(warned["violations"][0]["path"], "payeeInfo.name.fullName");
+    assert_eq!(warned["violations"][0]["level"], "advise");
     sandbox.shutdown().await;
 }
