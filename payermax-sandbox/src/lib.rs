@@ -89,9 +89,15 @@
 //!   `paymentOrderPay` creates no order (§18.5), so a corrected resend with the same
 //!   `outTradeNo` is accepted. `outTradeNo` is case-sensitive (§18.6).
 //! - `PARAMS_INVALID` names the first violated field by its JSON path under `data`
-//!   (`The payeeInfo.targetOrg is incorrect.`; PayerMax's examples show only a name) and lists
-//!   every violation in `data.violations` (`{path, code, params, message}`), which PayerMax
-//!   does not send.
+//!   (`The payeeInfo.targetOrg is incorrect.`; PayerMax's examples show only a name) and, as
+//!   PayerMax's own example (`{"msg":"The targetOrg is incorrect.","code":"PARAMS_INVALID"}`),
+//!   carries no `data`. Every violation (`{path, code, params, message, level}`) is in the
+//!   request log ([`ReceivedRequest::violations`], `GET /__sandbox/requests`, and one line per
+//!   request on stderr with [`SandboxConfig::log_requests`]).
+//! - Rule levels: what breaks only advisory rules (an example, a guess: see the spec's
+//!   `level: advise`) is accepted and paid, its warnings logged as above; element validation
+//!   reports such fields as passed. A field outside the selected method's rule set is in
+//!   `ignoredFields` whatever its value (§4).
 //! - Order views: `source` and `destination` repeat the trade amount (no FX, rate
 //!   `1.0000000000`, fee and tax `0.00`); times are `yyyy-MM-dd'T'HH:mm:ss +0000`.
 //! - Batch query (§8, §18.1): path `paymentOrderBatchQry`; window bounds `yyyy-MM-dd HH:mm:ss`
