@@ -146,7 +146,19 @@ pub fn client(spec: &Spec) -> TokenStream {
     let notification = camel(&spec.api.notification.ty);
     let status = camel(payermax_spec::STATUS_ENUM);
     let ack = serde_ack(spec);
+    let versions = spec.api.endpoints.iter().map(|ep| {
+        let api = ep.api_name.as_str();
+        let version = ep
+            .version
+            .as_ref()
+            .map_or(spec.api.envelope.version.as_str(), |v| v.as_str());
+        quote!((#api, #version))
+    });
     quote! {
+        /// The envelope `version` of each endpoint's requests, from the spec (PayerMax's pages
+        /// disagree; `Config::builder().api_version(..)` overrides them all).
+        pub static ENDPOINT_VERSIONS: &[(&str, &str)] = &[#(#versions),*];
+
         /// A PayerMax payout client for one merchant: typed methods, one per endpoint. Cheap to
         /// clone; clones share the connection pool.
         #[derive(Debug, Clone)]
@@ -155,6 +167,7 @@ pub fn client(spec: &Spec) -> TokenStream {
         impl Client {
             /// A client for `config`.
             pub fn new(config: #rt::Config) -> ::std::result::Result<Self, #rt::Error> {
+                let config = config.with_endpoint_versions(ENDPOINT_VERSIONS);
                 ::std::result::Result::Ok(Client { inner: #rt::Client::new(config)? })
             }
             /// Wraps a runtime client.

@@ -213,7 +213,7 @@ impl Client {
     ) -> Result<R, Error> {
         let config = &self.inner.config;
         let request_time = format_request_time(config.clock.now());
-        let body = request_body(config, &request_time, data).map_err(|e| Error::NotSent {
+        let body = request_body(config, api, &request_time, data).map_err(|e| Error::NotSent {
             api: api.to_owned(),
             reason: format!("the envelope could not be serialized: {e}"),
             source: None,

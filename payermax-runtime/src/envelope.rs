@@ -41,11 +41,12 @@ struct RequestEnvelope<'a> {
 /// The request body: the envelope around already-serialized `data`.
 pub(crate) fn request_body(
     config: &Config,
+    api: &str,
     request_time: &str,
     data: &RawValue,
 ) -> Result<Vec<u8>, serde_json::Error> {
     serde_json::to_vec(&RequestEnvelope {
-        version: &config.api_version,
+        version: config.version_for(api),
         key_version: &config.key_version,
         request_time,
         app_id: &config.app_id,
@@ -264,7 +265,13 @@ mod tests {
             &serde_json::json!({"outTradeNo": "P1", "trade": {"amount": "10", "currency": "IDR"}}),
         )
         .unwrap();
-        let body = request_body(&config(false), "2023-03-08T10:00:00.500+00:00", &data).unwrap();
+        let body = request_body(
+            &config(false),
+            "paymentOrderPay",
+            "2023-03-08T10:00:00.500+00:00",
+            &data,
+        )
+        .unwrap();
         assert_eq!(
             String::from_utf8(body).unwrap(),
             r#"{"version":"1.4","keyVersion":"1","requestTime":"2023-03-08T10:00:00.500+00:00","appId":"6666c8b036a24579974497c2f9a33333","merchantNo":"010213834784554","data":{"outTradeNo":"P1","trade":{"amount":"10","currency":"IDR"}}}"#
@@ -274,7 +281,7 @@ mod tests {
     #[test]
     fn isv_envelope_carries_sp_merchant_no_before_data() {
         let data = RawValue::from_string(r#"{ "outTradeNo" : "P1" }"#.to_owned()).unwrap();
-        let body = request_body(&config(true), "T", &data).unwrap();
+        let body = request_body(&config(true), "paymentOrderPay", "T", &data).unwrap();
         // `data` is embedded byte for byte, spacing included
         assert_eq!(
             String::from_utf8(body).unwrap(),

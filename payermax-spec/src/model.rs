@@ -126,6 +126,8 @@ pub struct EndpointDef {
     /// Whether the SDK may resend it blindly.
     #[serde(default)]
     pub retry_safe: bool,
+    /// The envelope `version` this endpoint's requests carry (default: the envelope's).
+    pub version: Option<Sp<String>>,
     /// False when the reference could not confirm the endpoint.
     #[serde(default = "yes")]
     pub confirmed: bool,
