@@ -119,7 +119,8 @@ async fn main() -> Result<(), BoxError> {
         println!(
             "   {} {} {}",
             order.out_trade_no.as_deref().unwrap_or("-"),
-            order.trade.amount,
+            // The batch answer's shape is not published: every field may be missing.
+            order.trade.as_ref().map_or("-", |t| t.amount.as_str()),
             order
                 .status
                 .as_ref()

@@ -460,3 +460,42 @@ fn an_enforced_rule_needs_a_payermax_source_or_a_standard() {
         ]
     );
 }
+
+/// The built-in spec cites PayerMax's own pages and files (and named standards), never notes
+/// outside this repository that a user of the crate cannot see (#14 §2).
+#[test]
+fn the_built_in_spec_cites_nothing_outside_the_repository() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("spec");
+    let mut files = vec![dir.join("payermax.yaml"), dir.join("api.yaml")];
+    for sub in ["countries", "rails"] {
+        for entry in fs::read_dir(dir.join(sub)).unwrap() {
+            files.push(entry.unwrap().path());
+        }
+    }
+    assert!(files.len() > 30);
+    for file in files {
+        let text = fs::read_to_string(&file).unwrap();
+        for outside in [
+            "shared/reference",
+            "payee-rules.md",
+            "payee-rules-data",
+            "payermax-payout-api.md",
+            "additions-2026-12",
+        ] {
+            assert!(
+                !text.contains(outside),
+                "{} cites {outside}",
+                file.display()
+            );
+        }
+    }
+    // Every source key names a PayerMax page or file, or says that it is secondary.
+    let spec = payermax_spec::builtin().unwrap();
+    for (key, text) in &spec.api.sources {
+        assert!(
+            text.contains("payermax") || text.contains("third-party") || text.contains("secondary"),
+            "{key}: {text}"
+        );
+    }
+    assert!(spec.api.standards.contains_key("ISO-13616"));
+}

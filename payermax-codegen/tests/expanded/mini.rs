@@ -1828,6 +1828,9 @@ const _: () = {
         }
     }
 };
+/// The envelope `version` of each endpoint's requests, from the spec (PayerMax's pages
+/// disagree; `Config::builder().api_version(..)` overrides them all).
+pub static ENDPOINT_VERSIONS: &[(&str, &str)] = &[("paymentOrderPay", "1.4")];
 /// A PayerMax payout client for one merchant: typed methods, one per endpoint. Cheap to
 /// clone; clones share the connection pool.
 #[derive(Debug, Clone)]
@@ -1839,6 +1842,7 @@ impl Client {
     pub fn new(
         config: ::payermax::__private::runtime::Config,
     ) -> ::std::result::Result<Self, ::payermax::__private::runtime::Error> {
+        let config = config.with_endpoint_versions(ENDPOINT_VERSIONS);
         ::std::result::Result::Ok(Client {
             inner: ::payermax::__private::runtime::Client::new(config)?,
         })
