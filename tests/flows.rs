@@ -38,6 +38,40 @@ fn pix_payout(out: &str, amount: &str) -> PaymentOrderPayRequest {
     )
 }
 
+/// Element validation without an account number (reference §4.1: optional there): a required
+/// text left empty is not sent, and the answer judges what was sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn element_validation_takes_a_payee_without_an_account_number() {
+    let env = env(SandboxConfig::default().timings(timings())).await;
+    let mut payee = payermax::PayeeInfo::new(
+        payermax::PaymentMethodType::RealtimePayment,
+        payermax::AccountInfo::new(""),
+    );
+    payee.target_org = Some("PIX".into());
+    let request = PaymentFieldValidationRequest::new("BR", "BRL", payee);
+    let json = serde_json::to_value(&request).unwrap();
+    assert_eq!(json["payeeInfo"]["accountInfo"], serde_json::json!({}), "{json}");
+    assert!(request.validate().unwrap().is_empty());
+    let answer = env.client.validate_payment_fields(&request).await.unwrap();
+    assert_eq!(answer.validation_code, ValidationCode::Pass);
+    // Read back, the missing number is empty, and a payout still requires it.
+    let back: payermax::PaymentFieldValidationRequest = serde_json::from_value(json).unwrap();
+    assert_eq!(back.payee_info.account_info.account_no, "");
+    let payout = PaymentOrderPayRequest::new(
+        "no_account",
+        "BR",
+        Trade::new(Currency::Brl.amount("1").unwrap(), "BRL"),
+        back.payee_info,
+    );
+    let report = payout.validate().unwrap_err();
+    assert!(
+        report
+            .errors()
+            .any(|v| v.path == "payeeInfo.accountInfo.accountNo" && v.code == "required"),
+        "{report}"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn element_validation_reports_field_results() {
     let env = env(SandboxConfig::default().timings(timings())).await;

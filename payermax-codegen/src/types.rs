@@ -104,6 +104,7 @@ fn one_struct(spec: &Spec, ty: &TypeDef) -> TokenStream {
             "\n\n**Unconfirmed:** the reference does not document this shape."
         });
     }
+    let sent = !ty.direction.received();
     let fields = ty.fields.iter().map(|f| {
         let id = snake(&f.name);
         let json = f.name.as_str();
@@ -113,6 +114,11 @@ fn one_struct(spec: &Spec, ty: &TypeDef) -> TokenStream {
             quote!(#[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")])
         } else if !f.required {
             quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")])
+        } else if f.ty.as_str() == "string" && sent {
+            // A required text left empty is not sent (PayerMax reads a blank field as not
+            // sent, and the validators report it as missing): element validation takes a
+            // payee without `accountNo` (reference §4.1). Read back, a missing one is empty.
+            quote!(#[serde(default, skip_serializing_if = "::std::string::String::is_empty")])
         } else {
             quote!()
         };
