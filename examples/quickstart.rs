@@ -15,9 +15,9 @@
 use futures_util::StreamExt;
 use payermax::runtime::{Config, Environment, RetryPolicy};
 use payermax::{
-    Address, ClearingRail, Client, Currency, PayeeName, PaymentFieldValidationRequest,
-    PaymentOrderBatchQryRequest, PaymentOrderPayRequest, PaymentOrderQryRequest, PayoutStatus,
-    Trade, payee,
+    AccountType, Address, ClearingRail, Client, Currency, CurrentBalanceQueryRequest, PayeeName,
+    PaymentFieldValidationRequest, PaymentOrderBatchQryRequest, PaymentOrderPayRequest,
+    PaymentOrderQryRequest, PayoutStatus, Trade, payee,
 };
 use payermax_sandbox::{Merchant, Sandbox, SandboxConfig, Timings};
 use std::sync::{Arc, Mutex};
@@ -68,6 +68,21 @@ async fn main() -> Result<(), BoxError> {
         payee.into(),
     );
     request.notify_url = webhook.as_ref().map(|w| w.url.clone());
+    // What the payout account holds first (currentBalanceQuery): a payout it cannot cover is
+    // refused with BALANCE_INSUFFICIENT.
+    let balances = client
+        .current_balance(&CurrentBalanceQueryRequest {
+            account_type: vec![AccountType::Disbursement],
+            account_currency: vec!["BRL".into()],
+            ..Default::default()
+        })
+        .await?;
+    for account in &balances.account_real_time_types {
+        println!(
+            "   payout balance: {} {} ({})",
+            account.balance, account.currency, account.account_type
+        );
+    }
     let payout = client.pay_idempotent(&request).await?;
     println!(
         "   {} accepted: status {}, tradeNo {}",
@@ -174,7 +189,8 @@ async fn local_client() -> Result<(Client, Option<Sandbox>, Option<Webhook>), Bo
     .await?;
     let (merchant, private_key) = Merchant::generate("quickstart_app", "QUICKSTART01")?;
     let webhook = Webhook::start(sandbox.public_key().clone()).await?;
-    sandbox.register_merchant(merchant);
+    // The sandbox's payout account: payouts debit it, failed ones give the amount back.
+    sandbox.register_merchant(merchant.balance("BRL", "1000.00"));
     println!("   sandbox at {}", sandbox.base_url());
     println!("   webhook at {}", webhook.url);
     let config = Config::builder()

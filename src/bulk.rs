@@ -417,6 +417,18 @@ pub enum BulkError {
         /// Its line.
         line: u64,
     },
+    /// The payout account cannot cover the rows to send (`currentBalanceQuery` before the
+    /// first send); nothing was sent.
+    #[error(
+        "{file}: the payout balance does not cover the rows to send; nothing was sent:\n{}\ntop up the payout (DISBURSEMENT) account, or pay part of the file",
+        bullets(shortfalls)
+    )]
+    Balance {
+        /// The file name.
+        file: String,
+        /// Per currency short.
+        shortfalls: Vec<Shortfall>,
+    },
     /// The ledger failed or refused (damaged, unreachable).
     #[error(transparent)]
     Ledger(#[from] LedgerError),
@@ -429,6 +441,27 @@ pub enum BulkError {
         #[source]
         source: io::Error,
     },
+}
+
+/// A currency whose rows to send need more than the payout account holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shortfall {
+    /// ISO 4217.
+    pub currency: String,
+    /// The sum of the rows to send in it.
+    pub needed: String,
+    /// The balance PayerMax reported.
+    pub available: String,
+}
+
+impl fmt::Display for Shortfall {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: the rows to send need {} {}, the payout account holds {} {}",
+            self.currency, self.needed, self.currency, self.available, self.currency
+        )
+    }
 }
 
 fn bullets<T: fmt::Display>(items: &[T]) -> String {
@@ -508,6 +541,8 @@ pub struct CheckedFile {
     /// The first [`MAX_PROBLEMS`] advisory violations, and how many there were.
     warnings: Vec<RowProblem>,
     warning_count: usize,
+    /// Per currency, the sum of the rows this run would send (not yet sent, not held back).
+    to_send: BTreeMap<String, rust_decimal::Decimal>,
 }
 
 impl CheckedFile {
@@ -520,6 +555,15 @@ impl CheckedFile {
     /// How many advisory violations the file has in all.
     pub fn warning_count(&self) -> usize {
         self.warning_count
+    }
+
+    /// Per currency, what the rows this run would send add up to (rows already sent and rows
+    /// held back left out), as decimal text.
+    pub fn totals_to_send(&self) -> BTreeMap<String, String> {
+        self.to_send
+            .iter()
+            .map(|(c, d)| (c.clone(), d.normalize().to_string()))
+            .collect()
     }
 
     /// The file name.
@@ -844,6 +888,7 @@ async fn check_with(
         first_ids: Vec::new(),
         warnings: Vec::new(),
         warning_count: 0,
+        to_send: BTreeMap::new(),
     };
     let mut problems: Vec<RowProblem> = Vec::new();
     let mut omitted = 0usize;
@@ -1024,12 +1069,23 @@ async fn check_chunk(
         .map(|r| (r.out_trade_no.clone(), r))
         .collect();
     let mut fresh = Vec::new();
+    let add = |checked: &mut CheckedFile, intent: &Intent, sign: rust_decimal::Decimal| {
+        if let Ok(amount) = intent.amount().parse::<rust_decimal::Decimal>() {
+            *checked
+                .to_send
+                .entry(intent.currency().to_owned())
+                .or_default() += sign * amount;
+        }
+    };
     for (row, line, intent) in chunk.drain(..) {
         match recorded.get(intent.out_trade_no()) {
             Some(r) if r.fingerprint == intent.fingerprint() => {
                 checked.recorded += 1;
                 if let Some(status) = &r.status {
                     *checked.with_order.entry(status.clone()).or_default() += 1;
+                } else {
+                    // Recorded, never answered with an order: this run sends it.
+                    add(checked, &intent, rust_decimal::Decimal::ONE);
                 }
             }
             Some(r) => push(RowProblem {
@@ -1039,8 +1095,11 @@ async fn check_chunk(
                 code: "conflict",
                 message: IntentConflict::between(r, &intent).to_string(),
             }),
-            None if !options.allow_repeat => fresh.push((row, line, intent)),
-            None => {}
+            None if !options.allow_repeat => {
+                add(checked, &intent, rust_decimal::Decimal::ONE);
+                fresh.push((row, line, intent));
+            }
+            None => add(checked, &intent, rust_decimal::Decimal::ONE),
         }
     }
     if fresh.is_empty() {
@@ -1052,6 +1111,7 @@ async fn check_chunk(
         .await?;
     for ((row, line, intent), earlier) in fresh.into_iter().zip(repeats) {
         if !earlier.is_empty() {
+            add(checked, &intent, rust_decimal::Decimal::NEGATIVE_ONE);
             checked.held.push(HeldRow {
                 row,
                 line,
@@ -1063,6 +1123,65 @@ async fn check_chunk(
         }
     }
     Ok(())
+}
+
+/// Before the first send: the rows to send, per currency, against the payout (DISBURSEMENT)
+/// account's balance (`currentBalanceQuery`). A currency short is [`BulkError::Balance`],
+/// naming each shortfall, and nothing is sent. Tolerant where PayerMax says nothing: a
+/// currency the answer does not list is not checked (its payouts are refused one by one if
+/// unfunded), and a balance that cannot be read is [`BulkEvent::BalanceUnknown`], not a stop.
+async fn check_funds(
+    client: &Client,
+    checked: &CheckedFile,
+    on_event: &(dyn Fn(BulkEvent) + Send + Sync),
+) -> Result<(), BulkError> {
+    let needed: Vec<(&String, &rust_decimal::Decimal)> = checked
+        .to_send
+        .iter()
+        .filter(|(_, amount)| amount.is_sign_positive() && !amount.is_zero())
+        .collect();
+    if needed.is_empty() {
+        return Ok(());
+    }
+    let request = crate::CurrentBalanceQueryRequest {
+        plain_sign: Some(true),
+        account_type: vec![crate::AccountType::Disbursement],
+        account_currency: needed.iter().map(|(c, _)| (*c).clone()).collect(),
+    };
+    let answer = match client.current_balance(&request).await {
+        Ok(answer) => answer,
+        Err(e) => {
+            on_event(BulkEvent::BalanceUnknown {
+                error: e.to_string(),
+            });
+            return Ok(());
+        }
+    };
+    let mut shortfalls = Vec::new();
+    for (currency, amount) in needed {
+        let available = answer
+            .account_real_time_types
+            .iter()
+            .filter(|a| {
+                a.currency == *currency && a.account_type == crate::AccountType::Disbursement
+            })
+            .find_map(|a| a.balance.to_string().parse::<rust_decimal::Decimal>().ok());
+        if let Some(available) = available.filter(|available| amount > available) {
+            shortfalls.push(Shortfall {
+                currency: currency.clone(),
+                needed: amount.normalize().to_string(),
+                available: available.normalize().to_string(),
+            });
+        }
+    }
+    if shortfalls.is_empty() {
+        Ok(())
+    } else {
+        Err(BulkError::Balance {
+            file: checked.name.clone(),
+            shortfalls,
+        })
+    }
 }
 
 /// What happened to a row while paying (for progress and logs).
@@ -1103,6 +1222,12 @@ pub enum BulkEvent {
         row: usize,
         /// Its order number.
         out_trade_no: String,
+    },
+    /// The payout balance could not be read before the first send, so the file's totals were
+    /// not checked against it; the run goes on (PayerMax refuses what it cannot cover).
+    BalanceUnknown {
+        /// Why, in one line.
+        error: String,
     },
 }
 
@@ -1152,6 +1277,10 @@ impl fmt::Display for BulkEvent {
             BulkEvent::ByAnotherWorker { row, out_trade_no } => write!(
                 f,
                 "row {row} ({out_trade_no}): being sent by another process on this ledger; waiting for it"
+            ),
+            BulkEvent::BalanceUnknown { error } => write!(
+                f,
+                "the payout balance could not be read ({error}); the file's totals were not checked against it"
             ),
         }
     }
@@ -1232,6 +1361,7 @@ pub async fn pay_checked(
     options: &BulkOptions,
     on_event: &(dyn Fn(BulkEvent) + Send + Sync),
 ) -> Result<Summary, BulkError> {
+    check_funds(client, checked, on_event).await?;
     let mut rows = Rows::open(crate::loaded_plan(), &checked.path)?;
     let mut numbering = Numbering {
         options,

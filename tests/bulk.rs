@@ -75,10 +75,19 @@ async fn gateway() -> Gateway {
 }
 
 async fn gateway_with(timings: Timings) -> Gateway {
+    gateway_funded(timings, &[]).await
+}
+
+/// A gateway whose merchant's payout account holds `balances` (currency, amount); other
+/// currencies are not limited.
+async fn gateway_funded(timings: Timings, balances: &[(&str, &str)]) -> Gateway {
     let sandbox = Sandbox::start(SandboxConfig::default().timings(timings))
         .await
         .unwrap();
-    let (merchant, key) = Merchant::generate("app_bulk", "M_BULK").unwrap();
+    let (mut merchant, key) = Merchant::generate("app_bulk", "M_BULK").unwrap();
+    for (currency, amount) in balances {
+        merchant = merchant.balance(*currency, *amount);
+    }
     sandbox.register_merchant(merchant);
     let keys = tempfile::tempdir().unwrap();
     let key_file = keys.path().join("private_key.txt");
@@ -997,4 +1006,48 @@ async fn advisory_rules_warn_and_printed_ibans_are_converted() {
         sepa.data["payeeInfo"]["bankInfo"]["bankCode"],
         "COBADEFFXXX"
     );
+}
+
+/// The payout balance is checked before the first send (#14 §3): a file whose rows to send
+/// need more than the account holds is refused whole, naming the shortfall; once it fits
+/// (part of it paid), it runs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_the_balance_cannot_cover_is_refused_before_any_send() {
+    let hour = Duration::from_secs(3600);
+    let timings = Timings {
+        settle: hour,
+        pending_rule: hour,
+        bounceback: hour,
+    };
+    let gw = gateway_funded(timings, &[("BRL", "30.00")]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = ledger_arg(dir.path());
+    let file = dir.path().join("june.csv");
+    // 11.50 + 12.50 + 13.50 = 37.50 BRL
+    write_file(&file, &(1..=3).map(|n| row(n, None)).collect::<Vec<_>>());
+    let csv = file.display().to_string();
+    let args = [
+        "payout", "--csv", &csv, "--batch", "funds", "--ledger", &ledger,
+    ];
+    let (status, stdout, stderr) = payermax(&gw, dir.path(), "short", &args).await;
+    assert_eq!(status.code(), Some(1), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains("BRL: the rows to send need 37.5 BRL, the payout account holds 30 BRL"),
+        "{stderr}"
+    );
+    assert!(gw.sandbox.orders().is_empty(), "nothing was sent");
+    // Two rows fit: the first two are paid, the third waits for a top-up.
+    write_file(&file, &(1..=2).map(|n| row(n, None)).collect::<Vec<_>>());
+    let (status, stdout, stderr) = payermax(&gw, dir.path(), "fits", &args).await;
+    assert!(status.success(), "{stdout}\n{stderr}");
+    assert_eq!(gw.sandbox.orders().len(), 2);
+    // The file again with its third row: what is left (6 BRL) does not cover it.
+    write_file(&file, &(1..=3).map(|n| row(n, None)).collect::<Vec<_>>());
+    let (status, _, stderr) = payermax(&gw, dir.path(), "third", &args).await;
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("need 13.5 BRL, the payout account holds 6 BRL"),
+        "{stderr}"
+    );
+    assert_eq!(gw.sandbox.orders().len(), 2);
 }

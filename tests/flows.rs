@@ -50,7 +50,11 @@ async fn element_validation_takes_a_payee_without_an_account_number() {
     payee.target_org = Some("PIX".into());
     let request = PaymentFieldValidationRequest::new("BR", "BRL", payee);
     let json = serde_json::to_value(&request).unwrap();
-    assert_eq!(json["payeeInfo"]["accountInfo"], serde_json::json!({}), "{json}");
+    assert_eq!(
+        json["payeeInfo"]["accountInfo"],
+        serde_json::json!({}),
+        "{json}"
+    );
     assert!(request.validate().unwrap().is_empty());
     let answer = env.client.validate_payment_fields(&request).await.unwrap();
     assert_eq!(answer.validation_code, ValidationCode::Pass);

@@ -401,7 +401,8 @@ async fn pay_file(
             BulkEvent::Paid { .. } => {}
             BulkEvent::Failed { .. }
             | BulkEvent::Waiting { .. }
-            | BulkEvent::ByAnotherWorker { .. } => {
+            | BulkEvent::ByAnotherWorker { .. }
+            | BulkEvent::BalanceUnknown { .. } => {
                 bar.suspend(|| err(&event.to_string()));
             }
         }
@@ -425,7 +426,15 @@ async fn pay_file(
             .await
             .map_err(|e| e.to_string())
     };
-    let summary = summary.map_err(|e| e.to_string())?;
+    let summary = match summary {
+        // Nothing was sent and the file is fine: the account needs funds (exit 1, like a
+        // file with problems), not a failure of the run.
+        Err(e @ BulkError::Balance { .. }) => {
+            err(&e.to_string());
+            return Ok(ExitCode::FAILURE);
+        }
+        other => other.map_err(|e| e.to_string())?,
+    };
     out(&format!("{}: {summary}", checked.name()));
     match exported {
         Ok(_) => err(&format!("results: {}", results.display())),

@@ -50,12 +50,14 @@ pub fn validators(spec: &Spec) -> TokenStream {
 
                     /// Whether [`validate`](Self::validate) would return `Ok` (every enforced
                     /// rule holds; advisory ones may not): the same verdict, from the same
-                    /// generated code, without building a report. It never allocates; use it to
-                    /// screen many requests (a bulk file, a queue) and call `validate()` on the
-                    /// ones that fail, for their violations.
+                    /// generated code, without building a report. For the payout it never
+                    /// allocates; use it to screen many requests (a bulk file, a queue) and call
+                    /// `validate()` on the ones that fail, for their violations.
                     #[must_use]
                     pub fn is_valid(&self) -> bool {
                         self.__payermax_fast_valid(false)
+                            || (!Self::__PAYERMAX_FAST_EXACT
+                                && ::payermax::__private::validate(loaded_plan(), #check, self).is_ok())
                     }
                 }
             }

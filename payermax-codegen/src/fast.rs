@@ -208,9 +208,19 @@ fn field_walk(
     // was a fifth of the walk's lines).
     let nothing = checks.is_empty() && absent.is_empty();
     match (f.kind, sf.list, sf.required) {
-        (Kind::Integer | Kind::Enum(_) | Kind::Amount | Kind::Text, _, _) if nothing => quote!(),
-        (Kind::Integer, true, _) | (Kind::Integer, false, true) => quote!(),
-        (Kind::Integer, false, false) => {
+        (
+            Kind::Integer
+            | Kind::Boolean
+            | Kind::Number
+            | Kind::Enum(_)
+            | Kind::Amount
+            | Kind::Text,
+            _,
+            _,
+        ) if nothing => quote!(),
+        (Kind::Integer | Kind::Boolean | Kind::Number, true, _)
+        | (Kind::Integer | Kind::Boolean | Kind::Number, false, true) => quote!(),
+        (Kind::Integer | Kind::Boolean | Kind::Number, false, false) => {
             quote!(if self.#id.is_none() { #absent })
         }
         (Kind::Object(_), true, _) => {
@@ -637,6 +647,10 @@ pub fn fast_checks(spec: &Spec) -> TokenStream {
             continue;
         };
         let name = camel(&def.name);
+        // Whether the generated code answers exactly; when it cannot (element validation on a
+        // type whose fields differ from the payout's), it answers `false` and the callers ask
+        // the interpreter.
+        let mut exact = true;
         let body = match api_name {
             PAYOUT_API => {
                 out.extend(impl_for(plan, t));
@@ -659,7 +673,10 @@ pub fn fast_checks(spec: &Spec) -> TokenStream {
                             __payermax_method_ok(self, false, advisory)
                         }
                     }
-                    None => quote!(false),
+                    None => {
+                        exact = false;
+                        quote!(false)
+                    }
                 }
             }
             _ => quote!(self.#walk(true, advisory)),
@@ -671,6 +688,9 @@ pub fn fast_checks(spec: &Spec) -> TokenStream {
                 /// the spec (not a stable API; `validate()` and `is_valid()` use it).
                 #[doc(hidden)]
                 pub fn __payermax_fast_valid(&self, advisory: bool) -> bool { #body }
+                /// Whether `__payermax_fast_valid`'s `false` is exact (else: ask the interpreter).
+                #[doc(hidden)]
+                pub const __PAYERMAX_FAST_EXACT: bool = #exact;
             }
         });
     }

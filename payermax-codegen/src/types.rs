@@ -11,6 +11,9 @@ pub fn base_type(field: &FieldDef) -> TokenStream {
     match field.ty.as_str() {
         "string" => quote!(::std::string::String),
         "integer" => quote!(i64),
+        "boolean" => quote!(bool),
+        // Exact for integers; others as the nearest f64 (a balance to the cent below 10^13).
+        "number" => quote!(::payermax::__private::serde_json::Number),
         "amount" => quote!(::payermax::Amount),
         other => {
             let id = camel(other);
@@ -69,7 +72,7 @@ fn defaultable(spec: &Spec, ty: &TypeDef, depth: usize) -> bool {
             .iter()
             .filter(|f| f.required && !f.list)
             .all(|f| match f.ty.as_str() {
-                "string" | "integer" | "amount" => true,
+                "string" | "integer" | "amount" | "boolean" => true,
                 other => spec
                     .type_def(other)
                     .is_some_and(|t| defaultable(spec, t, depth + 1)),

@@ -258,6 +258,8 @@ fn demo_config() -> Result<(ConfigFile, Vec<String>), SandboxError> {
             merchant_no: merchant.merchant_no.clone(),
             public_key: merchant.public_key.to_dashboard(),
             notify_url: None,
+            // Not limited: `balances` in a --config file funds the payout account.
+            balances: std::collections::BTreeMap::new(),
         }],
         ..ConfigFile::default()
     };

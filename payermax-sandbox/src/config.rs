@@ -25,6 +25,11 @@ pub struct Merchant {
     /// Decimal places agreed with this merchant per currency, where they differ from the spec
     /// (Jordan's dinar: 3 by arrangement).
     pub currency_decimals: Vec<(String, u8)>,
+    /// The payout (DISBURSEMENT) account's funding per currency, as decimal text: a payout
+    /// debits its amount, a FAILED or BOUNCEBACK order gives it back, and one larger than what
+    /// is left is refused with `BALANCE_INSUFFICIENT`. A currency not listed is not limited
+    /// (and not reported by `currentBalanceQuery`).
+    pub balances: Vec<(String, String)>,
 }
 
 impl Merchant {
@@ -40,7 +45,16 @@ impl Merchant {
             public_key,
             notify_url: None,
             currency_decimals: Vec::new(),
+            balances: Vec::new(),
         }
+    }
+
+    /// Funds the merchant's payout account with `amount` (decimal text) of `currency`.
+    pub fn balance(mut self, currency: impl Into<String>, amount: impl Into<String>) -> Self {
+        let currency = currency.into();
+        self.balances.retain(|(c, _)| *c != currency);
+        self.balances.push((currency, amount.into()));
+        self
     }
 
     /// Agrees `places` decimal places for `currency` with this merchant (as PayerMax support
@@ -401,6 +415,10 @@ pub struct MerchantEntry {
     /// The default notification URL.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notify_url: Option<String>,
+    /// The payout account's funding per currency (`{"BRL": "100000.00"}`), as
+    /// [`Merchant::balance`]; absent: not limited.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub balances: std::collections::BTreeMap<String, String>,
 }
 
 /// The `faults` of the [`ConfigFile`]: a [`FaultPlan`].
@@ -674,6 +692,9 @@ impl ConfigFile {
                 })?;
             let mut merchant = Merchant::new(m.app_id, m.merchant_no, public_key);
             merchant.notify_url = m.notify_url;
+            for (currency, amount) in m.balances {
+                merchant = merchant.balance(currency, amount);
+            }
             config = config.merchant(merchant);
         }
         let ms = |v: Option<u64>, default: Duration| v.map_or(default, Duration::from_millis);

@@ -165,6 +165,7 @@ struct Authed {
     merchant_no: String,
     default_notify_url: Option<String>,
     currency_decimals: Vec<(String, u8)>,
+    balances: Vec<(String, String)>,
     data: Value,
 }
 
@@ -426,6 +427,7 @@ fn authenticate(
         merchant_no: merchant.merchant_no.clone(),
         default_notify_url: merchant.notify_url.clone(),
         currency_decimals: merchant.currency_decimals.clone(),
+        balances: merchant.balances.clone(),
         data: envelope.get("data").cloned().unwrap_or_default(),
     })
 }
@@ -452,6 +454,8 @@ fn dispatch(
         Api::OrderPay => pay(shared, state, request, now),
         Api::OrderQry => (query(shared, state, request), None),
         Api::OrderBatchQry => (batch(shared, state, request), None),
+        Api::CurrentBalance => (current_balance(shared, state, request, now), None),
+        Api::DayEndBalance => (day_end_balance(shared, state, request), None),
     }
 }
 
@@ -540,6 +544,14 @@ fn pay(
         refusal.details = details;
         return (refusal, None);
     }
+    // The payout account: an amount larger than what is left is refused, before any order.
+    if let Some(short) = shortfall(state, request, data) {
+        let mut refusal = Reply::documented(spec, "BALANCE_INSUFFICIENT", None);
+        refusal.details = vec![
+            json!({"path": "trade.amount", "code": "balance", "message": short, "level": "enforce"}),
+        ];
+        return (refusal, None);
+    }
     if state.closed {
         // Shutting down: the state file may already belong to another sandbox.
         return (Reply::documented(spec, "SYSTEM_ERROR", None), None);
@@ -575,6 +587,155 @@ fn pay(
         return (failure, None);
     }
     (reply, Some(key))
+}
+
+/// The merchant's funding of the payout's currency, when it has one.
+fn funding(request: &Authed, currency: &str) -> Option<rust_decimal::Decimal> {
+    request
+        .balances
+        .iter()
+        .find(|(c, _)| c == currency)
+        .and_then(|(_, amount)| amount.parse().ok())
+}
+
+/// Why the payout `data` is more than its currency's balance has left, if it is.
+fn shortfall(state: &State, request: &Authed, data: &Value) -> Option<String> {
+    let text = |pointer: &str| data.pointer(pointer).and_then(Value::as_str);
+    let currency = text("/trade/currency")?;
+    let amount: rust_decimal::Decimal = text("/trade/amount")?.parse().ok()?;
+    let left = state.balance_left(&request.merchant_no, currency, funding(request, currency)?);
+    (amount > left).then(|| format!("{amount} {currency} is more than the {left} {currency} left"))
+}
+
+/// `currentBalanceQuery`: the payout (DISBURSEMENT) account in each currency the merchant was
+/// funded in ([`Merchant::balance`](crate::Merchant::balance)), after what its orders took;
+/// filtered by `accountType` and `accountCurrency` when given. No other account is simulated.
+fn current_balance(shared: &Shared, state: &State, request: &Authed, now: SystemTime) -> Reply {
+    let data = &request.data;
+    let violations = request_violations(shared, Api::CurrentBalance, data);
+    if !violations.is_empty() {
+        return Reply::invalid(&violations);
+    }
+    let listed = |name: &str, value: &str| {
+        data.get(name)
+            .and_then(Value::as_array)
+            .filter(|list| !list.is_empty())
+            .is_none_or(|list| list.iter().any(|v| v.as_str() == Some(value)))
+    };
+    let plain = data.get("plainSign").and_then(Value::as_bool) == Some(true);
+    let accounts: Vec<Value> = request
+        .balances
+        .iter()
+        .filter(|(currency, _)| {
+            listed("accountType", "DISBURSEMENT") && listed("accountCurrency", currency)
+        })
+        .filter_map(|(currency, _)| {
+            let left =
+                state.balance_left(&request.merchant_no, currency, funding(request, currency)?);
+            let number: Value = serde_json::from_str(&left.round_dp(2).to_string()).ok()?;
+            (plain || !left.is_zero()).then(
+                || json!({"balance": number, "accountType": "DISBURSEMENT", "currency": currency}),
+            )
+        })
+        .collect();
+    Reply::success(
+        &shared.spec,
+        json!({"accountRealTimeTypes": accounts, "inquiryTime": crate::time::rfc3339::format(now)}),
+    )
+}
+
+/// `dayEndBalanceQuery`: the payout account's day (`inquiryDate` as `yyyy-MM-dd`, its format
+/// is not given; `timezone` UTC or CST) per funded currency: orders created that day flow out,
+/// orders that failed or bounced back that day flow back in; the opening balance is the
+/// funding after everything before the day.
+fn day_end_balance(shared: &Shared, state: &State, request: &Authed) -> Reply {
+    use crate::order::Status;
+    let data = &request.data;
+    let violations = request_violations(shared, Api::DayEndBalance, data);
+    if !violations.is_empty() {
+        return Reply::invalid(&violations);
+    }
+    let text = |name: &str| data.get(name).and_then(Value::as_str).unwrap_or_default();
+    let Some((start, end)) = crate::time::day_bounds(text("inquiryDate"), text("timezone")) else {
+        return Reply::invalid(&[violation(
+            "inquiryDate",
+            "format",
+            "must be a yyyy-MM-dd day with timezone UTC or CST",
+        )]);
+    };
+    let wanted_type = data
+        .get("accountType")
+        .and_then(Value::as_array)
+        .filter(|l| !l.is_empty())
+        .is_none_or(|l| l.iter().any(|v| v.as_str() == Some("DISBURSEMENT")));
+    let wanted_currency = |c: &str| {
+        data.get("accountCurrency")
+            .and_then(Value::as_str)
+            .is_none_or(|w| w.is_empty() || w == c)
+    };
+    let mut accounts = Vec::new();
+    for (currency, funding) in &request.balances {
+        if !wanted_type || !wanted_currency(currency) {
+            continue;
+        }
+        let Ok(funding) = funding.parse::<rust_decimal::Decimal>() else {
+            continue;
+        };
+        let (mut opening, mut inflow, mut outflow) = (
+            funding,
+            rust_decimal::Decimal::ZERO,
+            rust_decimal::Decimal::ZERO,
+        );
+        for order in state
+            .orders
+            .iter()
+            .filter(|o| o.merchant_no == request.merchant_no)
+        {
+            let field = |p: &str| order.data.pointer(p).and_then(Value::as_str);
+            if field("/trade/currency") != Some(currency.as_str()) {
+                continue;
+            }
+            let Some(amount) =
+                field("/trade/amount").and_then(|a| a.parse::<rust_decimal::Decimal>().ok())
+            else {
+                continue;
+            };
+            if order.created_at < start {
+                opening -= amount;
+            } else if order.created_at < end {
+                outflow += amount;
+            }
+            let returned = order
+                .history
+                .iter()
+                .find(|c| matches!(c.status, Status::Failed | Status::Bounceback))
+                .map(|c| c.at);
+            match returned {
+                Some(at) if at < start => opening += amount,
+                Some(at) if at < end => inflow += amount,
+                _ => {}
+            }
+        }
+        let number = |d: rust_decimal::Decimal| -> Value {
+            serde_json::from_str(&d.round_dp(2).to_string()).unwrap_or(Value::Null)
+        };
+        accounts.push(json!({
+            "initalBalance": number(opening),
+            "inflowAmount": number(inflow),
+            "outflowAmount": number(outflow),
+            "endBalance": number(opening + inflow - outflow),
+            "accountType": "DISBURSEMENT",
+            "currency": currency,
+        }));
+    }
+    Reply::success(
+        &shared.spec,
+        json!({
+            "timezone": text("timezone").to_ascii_uppercase(),
+            "acctTime": crate::time::rfc3339::format(end),
+            "accountEndDayTimeTypes": accounts,
+        }),
+    )
 }
 
 fn query(shared: &Shared, state: &State, request: &Authed) -> Reply {

@@ -14,14 +14,18 @@ pub(crate) enum Api {
     OrderPay,
     OrderQry,
     OrderBatchQry,
+    CurrentBalance,
+    DayEndBalance,
 }
 
 impl Api {
-    const ALL: [Api; 4] = [
+    const ALL: [Api; 6] = [
         Api::FieldValidation,
         Api::OrderPay,
         Api::OrderQry,
         Api::OrderBatchQry,
+        Api::CurrentBalance,
+        Api::DayEndBalance,
     ];
 
     pub(crate) fn name(self) -> &'static str {
@@ -30,6 +34,8 @@ impl Api {
             Api::OrderPay => "paymentOrderPay",
             Api::OrderQry => "paymentOrderQry",
             Api::OrderBatchQry => "paymentOrderBatchQry",
+            Api::CurrentBalance => "currentBalanceQuery",
+            Api::DayEndBalance => "dayEndBalanceQuery",
         }
     }
 

@@ -109,6 +109,35 @@ impl State {
         self.index.get(key).and_then(|&i| self.orders.get(i))
     }
 
+    /// What is left of `merchant_no`'s payout account in `currency`, funded with `funding`:
+    /// every order in that currency debits its amount unless it ended FAILED or BOUNCEBACK
+    /// (the money came back). Derived from the orders, so a restart from the journal agrees.
+    pub(crate) fn balance_left(
+        &self,
+        merchant_no: &str,
+        currency: &str,
+        funding: rust_decimal::Decimal,
+    ) -> rust_decimal::Decimal {
+        use crate::order::Status;
+        let text = |o: &Order, pointer: &str| {
+            o.data
+                .pointer(pointer)
+                .and_then(serde_json::Value::as_str)
+                .map(str::to_owned)
+        };
+        self.orders
+            .iter()
+            .filter(|o| o.merchant_no == merchant_no)
+            .filter(|o| !matches!(o.status, Status::Failed | Status::Bounceback))
+            .filter(|o| text(o, "/trade/currency").as_deref() == Some(currency))
+            .filter_map(|o| {
+                text(o, "/trade/amount")?
+                    .parse::<rust_decimal::Decimal>()
+                    .ok()
+            })
+            .fold(funding, |left, amount| left - amount)
+    }
+
     /// Adds an order (journaling it first when there is a journal).
     pub(crate) fn insert(&mut self, order: Order, journal: bool) -> Result<(), SandboxError> {
         if journal && let Some(j) = self.journal.as_mut() {

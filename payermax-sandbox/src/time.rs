@@ -44,6 +44,20 @@ pub(crate) fn parse_window_time(text: &str) -> Option<SystemTime> {
         .map(|t| SystemTime::from(t.and_utc()))
 }
 
+/// The start of day `yyyy-MM-dd` in `timezone` (`UTC` or `CST`, China Standard Time, UTC+8,
+/// in any case: the two PayerMax's end-of-day balance supports) and of the next day.
+pub(crate) fn day_bounds(date: &str, timezone: &str) -> Option<(SystemTime, SystemTime)> {
+    let offset = match timezone.to_ascii_uppercase().as_str() {
+        "UTC" => 0,
+        "CST" => 8 * 3600,
+        _ => return None,
+    };
+    let day = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
+    let start = day.and_hms_opt(0, 0, 0)?.and_utc() - chrono::Duration::seconds(offset);
+    let end = start + chrono::Duration::days(1);
+    Some((SystemTime::from(start), SystemTime::from(end)))
+}
+
 /// Truncates to whole seconds (window bounds have no fraction).
 pub(crate) fn whole_seconds(at: SystemTime) -> SystemTime {
     let utc = DateTime::<Utc>::from(at);

@@ -46,6 +46,7 @@ async fn debug_of_configs_and_sandbox_hides_the_private_key() {
             merchant_no: "M1".into(),
             public_key: include_str!("fixtures/merchant_public.txt").to_owned(),
             notify_url: None,
+            balances: Default::default(),
         }],
         ..ConfigFile::default()
     };

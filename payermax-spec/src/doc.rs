@@ -120,6 +120,18 @@ impl ToNode for i64 {
     }
 }
 
+impl ToNode for bool {
+    fn node(&self) -> Node<'_> {
+        Node::Bool
+    }
+}
+
+impl ToNode for serde_json::Number {
+    fn node(&self) -> Node<'_> {
+        self.as_i64().map_or(Node::Num, Node::Int)
+    }
+}
+
 impl<T: ToNode> ToNode for Option<T> {
     fn node(&self) -> Node<'_> {
         self.as_ref().map_or(Node::Absent, ToNode::node)

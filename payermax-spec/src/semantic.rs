@@ -18,7 +18,7 @@ use std::path::PathBuf;
 use std::str::FromStr;
 
 /// Primitive field types.
-pub const PRIMITIVES: [&str; 3] = ["string", "integer", "amount"];
+pub const PRIMITIVES: [&str; 5] = ["string", "integer", "amount", "boolean", "number"];
 /// The enum whose values are `paymentMethodType`s.
 pub const METHOD_TYPE_ENUM: &str = "PaymentMethodType";
 /// The enum whose values are `clearingRail`s.

@@ -569,6 +569,26 @@ impl Plan {
                 }
                 return;
             }
+            Kind::Boolean => {
+                if !matches!(v, Node::Bool) {
+                    out.push(Violation::new(
+                        path.render(name),
+                        "type",
+                        "must be true or false",
+                    ));
+                }
+                return;
+            }
+            Kind::Number => {
+                if !matches!(v, Node::Int(_) | Node::Num) {
+                    out.push(Violation::new(
+                        path.render(name),
+                        "type",
+                        "must be a number",
+                    ));
+                }
+                return;
+            }
             Kind::Enum(_) | Kind::Amount | Kind::Text => {}
         }
         let Node::Str(s) = v else {

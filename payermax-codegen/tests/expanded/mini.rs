@@ -15,11 +15,13 @@ pub struct PayRequest {
 
 JSON `outTradeNo`; required; at most 63 characters; pattern `^[A-Za-z0-9_]{1,63}$`; source: OAS.*/
     #[serde(rename = "outTradeNo")]
+    #[serde(default, skip_serializing_if = "::std::string::String::is_empty")]
     pub out_trade_no: ::std::string::String,
     /**`country`.
 
 JSON `country`; required.*/
     #[serde(rename = "country")]
+    #[serde(default, skip_serializing_if = "::std::string::String::is_empty")]
     pub country: ::std::string::String,
     /**`clearingRail`.
 
@@ -76,6 +78,7 @@ JSON `amount`; required; at most 12 characters.*/
 
 JSON `currency`; required.*/
     #[serde(rename = "currency")]
+    #[serde(default, skip_serializing_if = "::std::string::String::is_empty")]
     pub currency: ::std::string::String,
 }
 impl Trade {
@@ -168,6 +171,7 @@ pub struct AccountInfo {
 
 JSON `accountNo`; required; at most 128 characters.*/
     #[serde(rename = "accountNo")]
+    #[serde(default, skip_serializing_if = "::std::string::String::is_empty")]
     pub account_no: ::std::string::String,
 }
 impl AccountInfo {
@@ -1025,12 +1029,19 @@ impl PayRequest {
     }
     /// Whether [`validate`](Self::validate) would return `Ok` (every enforced
     /// rule holds; advisory ones may not): the same verdict, from the same
-    /// generated code, without building a report. It never allocates; use it to
-    /// screen many requests (a bulk file, a queue) and call `validate()` on the
-    /// ones that fail, for their violations.
+    /// generated code, without building a report. For the payout it never
+    /// allocates; use it to screen many requests (a bulk file, a queue) and call
+    /// `validate()` on the ones that fail, for their violations.
     #[must_use]
     pub fn is_valid(&self) -> bool {
         self.__payermax_fast_valid(false)
+            || (!Self::__PAYERMAX_FAST_EXACT
+                && ::payermax::__private::validate(
+                        loaded_plan(),
+                        ::payermax::__private::Check::Payout,
+                        self,
+                    )
+                    .is_ok())
     }
 }
 #[allow(
@@ -1826,6 +1837,9 @@ const _: () = {
             }
             __payermax_method_ok(self, true, advisory)
         }
+        /// Whether `__payermax_fast_valid`'s `false` is exact (else: ask the interpreter).
+        #[doc(hidden)]
+        pub const __PAYERMAX_FAST_EXACT: bool = true;
     }
 };
 /// The envelope `version` of each endpoint's requests, from the spec (PayerMax's pages

@@ -182,6 +182,10 @@ fn kind(api: &ApiFile, field: &FieldDef) -> Kind {
         Kind::Object(i)
     } else if ty == "integer" {
         Kind::Integer
+    } else if ty == "boolean" {
+        Kind::Boolean
+    } else if ty == "number" {
+        Kind::Number
     } else if ty == "amount" {
         Kind::Amount
     } else if let Some(i) = api.enums.iter().position(|e| e.name.value == ty) {
@@ -227,7 +231,9 @@ pub(crate) fn resolve<S: AsRef<str>>(types: &[TypePlan], root: usize, segments: 
         };
         let last = n + 1 == segments.len();
         match (def.kind, def.list, last) {
-            (_, true, true) | (Kind::Integer, false, true) => target = Target::Other,
+            (_, true, true) | (Kind::Integer | Kind::Boolean | Kind::Number, false, true) => {
+                target = Target::Other;
+            }
             (Kind::Object(_), false, true) => target = Target::Object,
             (_, false, true) => target = Target::Str,
             (Kind::Object(inner), false, false) => ty = inner,

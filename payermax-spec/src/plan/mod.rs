@@ -147,6 +147,10 @@ pub enum Kind {
     Enum(usize),
     /// `integer`.
     Integer,
+    /// `boolean`: `true` or `false`.
+    Boolean,
+    /// `number`: a JSON number that need not be an integer (a balance in PayerMax's answers).
+    Number,
     /// `amount`: a decimal string.
     Amount,
     /// `string`.
