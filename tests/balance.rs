@@ -10,23 +10,13 @@
 
 mod common;
 
+use common::pix_payout;
 use payermax::runtime::{Config, Environment};
 use payermax::{
-    AccountType, Client, Currency, CurrentBalanceQueryRequest, PaymentOrderPayRequest,
-    PaymentOrderQryRequest, PayoutStatus, Trade, payee,
+    AccountType, Client, CurrentBalanceQueryRequest, PaymentOrderQryRequest, PayoutStatus,
 };
 use payermax_sandbox::{Merchant, Sandbox, SandboxConfig, Timings};
 use std::time::Duration;
-
-fn pix(out: &str, amount: &str) -> PaymentOrderPayRequest {
-    let payee = payee::br::Pix::builder().account_no("12345678901").build();
-    PaymentOrderPayRequest::new(
-        out,
-        "BR",
-        Trade::new(Currency::Brl.amount(amount).unwrap(), "BRL"),
-        payee.into(),
-    )
-}
 
 async fn brl(client: &Client) -> f64 {
     let answer = client
@@ -75,14 +65,14 @@ async fn payouts_debit_the_balance_failures_refund_it_and_shortfalls_are_refused
     let body: serde_json::Value = serde_json::from_str(&logged.last().unwrap().body).unwrap();
     assert_eq!(body["version"], "1.3");
 
-    client.pay(&pix("bal_1", "60")).await.unwrap();
+    client.pay(&pix_payout("bal_1", "60")).await.unwrap();
     assert_eq!(brl(&client).await, 40.0);
     // More than is left: refused before any order is created.
-    let err = client.pay(&pix("bal_2", "50")).await.unwrap_err();
+    let err = client.pay(&pix_payout("bal_2", "50")).await.unwrap_err();
     assert_eq!(err.code(), Some("BALANCE_INSUFFICIENT"), "{err}");
     assert_eq!(sandbox.order_count("bal_2"), 0);
     // A payout that fails gives its amount back.
-    let mut failing = pix("bal_3", "30");
+    let mut failing = pix_payout("bal_3", "30");
     failing.remark = Some("FAILED".into());
     client.pay(&failing).await.unwrap();
     assert_eq!(brl(&client).await, 10.0);
@@ -99,7 +89,7 @@ async fn payouts_debit_the_balance_failures_refund_it_and_shortfalls_are_refused
     assert_eq!(q.status, Some(PayoutStatus::Failed));
     assert_eq!(brl(&client).await, 40.0);
     // After a top-up... not simulated: the same order number is accepted once it fits.
-    let placed = client.pay(&pix("bal_2", "40")).await.unwrap();
+    let placed = client.pay(&pix_payout("bal_2", "40")).await.unwrap();
     assert_eq!(placed.status, Some(PayoutStatus::Pending));
     assert_eq!(brl(&client).await, 0.0);
 

@@ -10,12 +10,12 @@
 
 mod common;
 
-use common::{env, eventually};
+use common::{env, eventually, pix_payout, sepa_payee};
 use futures_util::StreamExt;
 use payermax::runtime::{OrderView, StatusUpdate, Transition};
 use payermax::{
     Currency, PaymentFieldValidationRequest, PaymentOrderBatchQryRequest, PaymentOrderPayRequest,
-    PaymentOrderQryRequest, PayoutStatus, Trade, ValidationCode, payee,
+    PaymentOrderQryRequest, PayoutStatus, Trade, ValidationCode,
 };
 use payermax_sandbox::{SandboxConfig, Timings};
 use std::time::Duration;
@@ -26,16 +26,6 @@ fn timings() -> Timings {
         pending_rule: Duration::from_millis(400),
         bounceback: Duration::from_millis(200),
     }
-}
-
-fn pix_payout(out: &str, amount: &str) -> PaymentOrderPayRequest {
-    let payee = payee::br::Pix::builder().account_no("12345678901").build();
-    PaymentOrderPayRequest::new(
-        out,
-        "BR",
-        Trade::new(Currency::Brl.amount(amount).unwrap(), "BRL"),
-        payee.into(),
-    )
 }
 
 /// Element validation without an account number (reference §4.1: optional there): a required
@@ -79,18 +69,8 @@ async fn element_validation_takes_a_payee_without_an_account_number() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn element_validation_reports_field_results() {
     let env = env(SandboxConfig::default().timings(timings())).await;
-    let payee = payee::sepa::Sepa::builder()
-        .account_no("NO9386011117948") // one digit off: the IBAN check digits fail
-        .bank_code("DNBANOKK")
-        .name(payermax::PayeeName {
-            full_name: Some("Ola Nordmann".into()),
-            ..Default::default()
-        })
-        .address(payermax::Address {
-            city: Some("Oslo".into()),
-            ..Default::default()
-        })
-        .build();
+    // One digit off: the IBAN check digits fail.
+    let payee = sepa_payee("NO9386011117948", "DNBANOKK");
     let mut request = PaymentFieldValidationRequest::new("NO", "EUR", payee.into());
     request.clearing_rail = Some(payermax::ClearingRail::Sepa);
     let answer = env.client.validate_payment_fields(&request).await.unwrap();

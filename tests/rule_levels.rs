@@ -82,18 +82,7 @@ fn advisory_violations_are_warnings_in_both_executors() {
 
 #[test]
 fn an_iban_in_print_format_is_converted_by_the_builder_and_refused_in_json() {
-    let payee = payee::sepa::Sepa::builder()
-        .account_no("no93 8601 1117 947")
-        .bank_code("dnba nokk")
-        .name(PayeeName {
-            full_name: Some("Ola Nordmann".into()),
-            ..Default::default()
-        })
-        .address(payermax::Address {
-            city: Some("Oslo".into()),
-            ..Default::default()
-        })
-        .build();
+    let payee = common::sepa_payee("no93 8601 1117 947", "dnba nokk");
     assert_eq!(payee.account_no, "NO9386011117947");
     assert_eq!(payee.bank_code, "DNBANOKK");
     let mut request = PaymentOrderPayRequest::new(

@@ -47,6 +47,14 @@ fuzz_target!(|data: &[u8]| {
                     if failure == CheckFailure::UnknownCountry {
                         assert_eq!(check, NamedCheck::Iban);
                     }
+                    // "In print format" only for what is valid once written electronically.
+                    if let CheckFailure::PrintFormat(c) = failure {
+                        let electronic = c.electronic(value);
+                        assert!(
+                            electronic.as_deref().is_some_and(|e| c.check(e).is_ok()),
+                            "{value:?} is not a printed {c:?}"
+                        );
+                    }
                 }
             }
         }

@@ -19,22 +19,23 @@ fn spec() -> &'static Spec {
     SPEC.get_or_init(|| payermax_spec::builtin().expect("the built-in spec loads"))
 }
 
-fn key(v: &Violation) -> (String, &'static str, String) {
-    (v.path.clone(), v.code, v.message.clone())
+/// A violation as compared: path, code, message and level (the executors agree on which
+/// rules only advise).
+type Row = (String, &'static str, String, payermax_runtime::Level);
+
+fn key(v: &Violation) -> Row {
+    (v.path.clone(), v.code, v.message.clone(), v.level)
 }
 
-/// A typed `validate()` result as (path, code, message) rows.
+/// A typed `validate()` result as rows: the warnings of an `Ok`, every violation of an `Err`.
 fn typed_report(
-    result: Result<(), payermax_runtime::ValidationErrors>,
-) -> Vec<(String, &'static str, String)> {
-    match result {
-        Ok(()) => Vec::new(),
-        Err(e) => e
-            .violations
-            .into_iter()
-            .map(|v| (v.path, v.code, v.message))
-            .collect(),
-    }
+    result: Result<payermax_runtime::Warnings, payermax_runtime::ValidationErrors>,
+) -> Vec<Row> {
+    let violations = match result {
+        Ok(warnings) => warnings.violations,
+        Err(e) => e.violations,
+    };
+    violations.iter().map(key).collect()
 }
 
 fuzz_target!(|data: &[u8]| {

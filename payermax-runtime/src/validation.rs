@@ -24,36 +24,58 @@ pub struct Warnings {
     pub violations: Vec<Violation>,
 }
 
-impl Warnings {
-    /// No warning.
-    pub fn is_empty(&self) -> bool {
-        self.violations.is_empty()
-    }
+/// What both reports are: an ordered list of violations, read as a slice, one line each.
+macro_rules! violation_list {
+    ($report:ident) => {
+        impl $report {
+            /// Whether it lists nothing.
+            pub fn is_empty(&self) -> bool {
+                self.violations.is_empty()
+            }
 
-    /// How many warnings.
-    pub fn len(&self) -> usize {
-        self.violations.len()
-    }
+            /// How many violations it lists.
+            pub fn len(&self) -> usize {
+                self.violations.len()
+            }
 
-    /// The warnings, in report order.
-    pub fn iter(&self) -> std::slice::Iter<'_, Violation> {
-        self.violations.iter()
-    }
+            /// The violations, in report order.
+            pub fn iter(&self) -> std::slice::Iter<'_, Violation> {
+                self.violations.iter()
+            }
+        }
+
+        impl<'a> IntoIterator for &'a $report {
+            type Item = &'a Violation;
+            type IntoIter = std::slice::Iter<'a, Violation>;
+            fn into_iter(self) -> Self::IntoIter {
+                self.violations.iter()
+            }
+        }
+
+        impl IntoIterator for $report {
+            type Item = Violation;
+            type IntoIter = std::vec::IntoIter<Violation>;
+            fn into_iter(self) -> Self::IntoIter {
+                self.violations.into_iter()
+            }
+        }
+
+        impl fmt::Display for $report {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                for (i, v) in self.violations.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str("\n")?;
+                    }
+                    write!(f, "{v}")?;
+                }
+                Ok(())
+            }
+        }
+    };
 }
 
-impl<'a> IntoIterator for &'a Warnings {
-    type Item = &'a Violation;
-    type IntoIter = std::slice::Iter<'a, Violation>;
-    fn into_iter(self) -> Self::IntoIter {
-        self.violations.iter()
-    }
-}
-
-impl fmt::Display for Warnings {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        lines(f, &self.violations)
-    }
-}
+violation_list!(Warnings);
+violation_list!(ValidationErrors);
 
 /// What a client does with a request's `validate()` verdict before sending: the warnings when
 /// every enforced rule holds; else the report as [`Error::Validation`](crate::Error) — except
@@ -79,16 +101,6 @@ pub fn admit(
         .map_err(crate::Error::Validation)
 }
 
-fn lines(f: &mut fmt::Formatter<'_>, violations: &[Violation]) -> fmt::Result {
-    for (i, v) in violations.iter().enumerate() {
-        if i > 0 {
-            f.write_str("\n")?;
-        }
-        write!(f, "{v}")?;
-    }
-    Ok(())
-}
-
 /// All violations of one request that broke at least one enforced rule, in report order: the
 /// enforced ones ([`ValidationErrors::errors`]) and the advisory ones
 /// ([`ValidationErrors::warnings`]). `Display` prints one `path: message` per line, with
@@ -108,21 +120,6 @@ impl ValidationErrors {
     /// Adds a violation.
     pub fn push(&mut self, violation: Violation) {
         self.violations.push(violation);
-    }
-
-    /// Whether nothing was violated.
-    pub fn is_empty(&self) -> bool {
-        self.violations.is_empty()
-    }
-
-    /// How many violations.
-    pub fn len(&self) -> usize {
-        self.violations.len()
-    }
-
-    /// The violations, in report order.
-    pub fn iter(&self) -> std::slice::Iter<'_, Violation> {
-        self.violations.iter()
     }
 
     /// The violations of enforced rules: what blocks sending.
@@ -158,28 +155,6 @@ impl FromIterator<Violation> for ValidationErrors {
         ValidationErrors {
             violations: iter.into_iter().collect(),
         }
-    }
-}
-
-impl IntoIterator for ValidationErrors {
-    type Item = Violation;
-    type IntoIter = std::vec::IntoIter<Violation>;
-    fn into_iter(self) -> Self::IntoIter {
-        self.violations.into_iter()
-    }
-}
-
-impl<'a> IntoIterator for &'a ValidationErrors {
-    type Item = &'a Violation;
-    type IntoIter = std::slice::Iter<'a, Violation>;
-    fn into_iter(self) -> Self::IntoIter {
-        self.violations.iter()
-    }
-}
-
-impl fmt::Display for ValidationErrors {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        lines(f, &self.violations)
     }
 }
 

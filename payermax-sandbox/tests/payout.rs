@@ -233,15 +233,18 @@ async fn field_validation_reports_passed_ignored_and_failed_fields() {
             .any(|f| f["field"] == "trade.amount" && f["errorMsg"].is_string()),
         "{failed:?}"
     );
+    let fields = |key: &str| -> Vec<Value> {
+        report[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["field"].clone())
+            .collect()
+    };
     // Outside PIX's rule set: ignored whatever its value, even too long (reference §4).
-    let ignored: Vec<&Value> = report["ignoredFields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| &f["field"])
-        .collect();
+    let ignored = fields("ignoredFields");
     assert!(
-        ignored.contains(&&json!("payeeInfo.name.firstName")),
+        ignored.contains(&json!("payeeInfo.name.firstName")),
         "{ignored:?}"
     );
     assert!(
@@ -250,14 +253,9 @@ async fn field_validation_reports_passed_ignored_and_failed_fields() {
             .any(|f| f["field"] == "payeeInfo.name.firstName"),
         "{failed:?}"
     );
-    let passed: Vec<&Value> = report["validationPassedFields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| &f["field"])
-        .collect();
+    let passed = fields("validationPassedFields");
     assert!(
-        passed.contains(&&json!("payeeInfo.accountInfo.accountNo")),
+        passed.contains(&json!("payeeInfo.accountInfo.accountNo")),
         "{passed:?}"
     );
     assert_eq!(

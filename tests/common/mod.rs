@@ -55,6 +55,35 @@ pub async fn env_with(config: SandboxConfig, request_timeout: Duration) -> Env {
     }
 }
 
+/// A Brazil PIX payout of `amount` BRL to a fixed payee.
+pub fn pix_payout(out: &str, amount: &str) -> payermax::PaymentOrderPayRequest {
+    let payee = payermax::payee::br::Pix::builder()
+        .account_no("12345678901")
+        .build();
+    payermax::PaymentOrderPayRequest::new(
+        out,
+        "BR",
+        payermax::Trade::new(payermax::Currency::Brl.amount(amount).unwrap(), "BRL"),
+        payee.into(),
+    )
+}
+
+/// A SEPA payee in Oslo with this IBAN and BIC (as typed: the builder converts a printed one).
+pub fn sepa_payee(iban: &str, bic: &str) -> payermax::payee::sepa::Sepa {
+    payermax::payee::sepa::Sepa::builder()
+        .account_no(iban)
+        .bank_code(bic)
+        .name(payermax::PayeeName {
+            full_name: Some("Ola Nordmann".into()),
+            ..Default::default()
+        })
+        .address(payermax::Address {
+            city: Some("Oslo".into()),
+            ..Default::default()
+        })
+        .build()
+}
+
 /// Waits (polling, up to 20 s) until `check` holds.
 pub async fn eventually(what: &str, mut check: impl FnMut() -> bool) {
     for _ in 0..400 {
