@@ -11,7 +11,7 @@
 mod common;
 
 use common::pix_payout;
-use payermax::runtime::{Config, Environment};
+
 use payermax::{
     AccountType, Client, CurrentBalanceQueryRequest, PaymentOrderQryRequest, PayoutStatus,
 };
@@ -49,16 +49,7 @@ async fn payouts_debit_the_balance_failures_refund_it_and_shortfalls_are_refused
         .unwrap();
     let (merchant, key) = Merchant::generate("app_bal", "M_BAL").unwrap();
     sandbox.register_merchant(merchant.balance("BRL", "100.00"));
-    let config = Config::builder()
-        .merchant_no("M_BAL")
-        .app_id("app_bal")
-        .merchant_private_key_parsed(key)
-        .payermax_public_key_parsed(sandbox.public_key().clone())
-        .environment(Environment::Custom(sandbox.base_url()))
-        .retry_policy(common::fast_retries())
-        .build()
-        .unwrap();
-    let client = Client::new(config).unwrap();
+    let client = common::client_of(&sandbox, ("app_bal", "M_BAL"), &key, |c| c);
     assert_eq!(brl(&client).await, 100.0);
     // The balance endpoint carries its own envelope version (1.3 in PayerMax's OpenAPI file).
     let logged = sandbox.requests();

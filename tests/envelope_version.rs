@@ -9,8 +9,7 @@
 
 mod common;
 
-use payermax::runtime::{Config, Environment};
-use payermax::{Client, PaymentOrderQryRequest};
+use payermax::PaymentOrderQryRequest;
 use payermax_sandbox::{Merchant, Sandbox, SandboxConfig};
 
 fn version_sent(sandbox: &Sandbox, out_trade_no: &str) -> String {
@@ -25,17 +24,10 @@ async fn each_endpoint_sends_its_version_and_the_merchant_can_set_one() {
     let (merchant, key) = Merchant::generate("app_v", "M_V").unwrap();
     sandbox.register_merchant(merchant);
     let client = |version: Option<&str>| {
-        let mut config = Config::builder()
-            .merchant_no("M_V")
-            .app_id("app_v")
-            .merchant_private_key_parsed(key.clone())
-            .payermax_public_key_parsed(sandbox.public_key().clone())
-            .environment(Environment::Custom(sandbox.base_url()))
-            .retry_policy(common::fast_retries());
-        if let Some(v) = version {
-            config = config.api_version(v);
-        }
-        Client::new(config.build().unwrap()).unwrap()
+        common::client_of(&sandbox, ("app_v", "M_V"), &key, |config| match version {
+            Some(v) => config.api_version(v),
+            None => config,
+        })
     };
     let spec_version = payermax::ENDPOINT_VERSIONS
         .iter()

@@ -145,7 +145,6 @@ async fn the_sandbox_pays_what_only_advisory_rules_question() {
 /// merchant ("3 *" in the currency table): the spec gives 2, the configuration the rest.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn jod_takes_three_places_only_where_the_merchant_has_agreed_them() {
-    use payermax::runtime::{Config, Environment};
     use payermax_sandbox::{Merchant, Sandbox};
     let jod = |out: &str| {
         let payee = payee::jo::BankTransfer::builder()
@@ -167,17 +166,13 @@ async fn jod_takes_three_places_only_where_the_merchant_has_agreed_them() {
     let (merchant, key) = Merchant::generate("app_jo", "M_JO").unwrap();
     sandbox.register_merchant(merchant.currency_decimals("JOD", 3));
     let client = |agreed: bool| {
-        let mut config = Config::builder()
-            .merchant_no("M_JO")
-            .app_id("app_jo")
-            .merchant_private_key_parsed(key.clone())
-            .payermax_public_key_parsed(sandbox.public_key().clone())
-            .environment(Environment::Custom(sandbox.base_url()))
-            .retry_policy(common::fast_retries());
-        if agreed {
-            config = config.currency_decimals("JOD", 3);
-        }
-        payermax::Client::new(config.build().unwrap()).unwrap()
+        common::client_of(&sandbox, ("app_jo", "M_JO"), &key, |config| {
+            if agreed {
+                config.currency_decimals("JOD", 3)
+            } else {
+                config
+            }
+        })
     };
     // Without the arrangement in its configuration the client sends nothing.
     let err = client(false).pay(&jod("jo_1")).await.unwrap_err();

@@ -559,33 +559,15 @@ impl Plan {
                 }
                 return;
             }
-            Kind::Integer => {
-                if !matches!(v, Node::Int(_)) {
-                    out.push(Violation::new(
-                        path.render(name),
-                        "type",
-                        "must be an integer",
-                    ));
-                }
-                return;
-            }
-            Kind::Boolean => {
-                if !matches!(v, Node::Bool) {
-                    out.push(Violation::new(
-                        path.render(name),
-                        "type",
-                        "must be true or false",
-                    ));
-                }
-                return;
-            }
-            Kind::Number => {
-                if !matches!(v, Node::Int(_) | Node::Num) {
-                    out.push(Violation::new(
-                        path.render(name),
-                        "type",
-                        "must be a number",
-                    ));
+            // The JSON scalars other than strings: only their type is checked.
+            Kind::Integer | Kind::Boolean | Kind::Number => {
+                let (ok, message) = match kind {
+                    Kind::Integer => (matches!(v, Node::Int(_)), "must be an integer"),
+                    Kind::Boolean => (matches!(v, Node::Bool), "must be true or false"),
+                    _ => (matches!(v, Node::Int(_) | Node::Num), "must be a number"),
+                };
+                if !ok {
+                    out.push(Violation::new(path.render(name), "type", message));
                 }
                 return;
             }

@@ -55,6 +55,24 @@ pub async fn env_with(config: SandboxConfig, request_timeout: Duration) -> Env {
     }
 }
 
+/// A typed client of the merchant `app_id`/`merchant_no` (signing with `key`) at `sandbox`,
+/// with fast retries; `tweak` adds to its configuration (a version, agreed decimals).
+pub fn client_of(
+    sandbox: &Sandbox,
+    (app_id, merchant_no): (&str, &str),
+    key: &payermax::runtime::PrivateKey,
+    tweak: impl FnOnce(payermax::runtime::ConfigBuilder) -> payermax::runtime::ConfigBuilder,
+) -> Client {
+    let config = Config::builder()
+        .merchant_no(merchant_no)
+        .app_id(app_id)
+        .merchant_private_key_parsed(key.clone())
+        .payermax_public_key_parsed(sandbox.public_key().clone())
+        .environment(Environment::Custom(sandbox.base_url()))
+        .retry_policy(fast_retries());
+    Client::new(tweak(config).build().unwrap()).unwrap()
+}
+
 /// A Brazil PIX payout of `amount` BRL to a fixed payee.
 pub fn pix_payout(out: &str, amount: &str) -> payermax::PaymentOrderPayRequest {
     let payee = payermax::payee::br::Pix::builder()
