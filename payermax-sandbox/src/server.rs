@@ -106,7 +106,14 @@ async fn handle(
             };
             let entry = gateway::summary(&api_name, shared.now(), 0, &answer);
             shared.with_state(|s| s.log_request(entry));
-            return respond(&shared, answer);
+            // The body was not read (or not to its end): this connection cannot carry another
+            // request, and the client must be told so, or it pools the connection and its next
+            // request meets a closed socket.
+            let mut response = respond(&shared, answer)?;
+            response
+                .headers_mut()
+                .insert(CONNECTION, HeaderValue::from_static("close"));
+            return Ok(response);
         }
     };
     let processed = gateway::process(
@@ -238,13 +245,6 @@ fn respond(shared: &Shared, answer: Answer) -> Result<HttpResponse, DropConnecti
             let name = HeaderName::from_bytes(shared.spec.api.envelope.sign_header.as_bytes());
             if let (Ok(name), Ok(value)) = (name, HeaderValue::from_str(&sign)) {
                 headers.insert(name, value);
-            }
-            if [StatusCode::PAYLOAD_TOO_LARGE, StatusCode::REQUEST_TIMEOUT]
-                .iter()
-                .any(|s| s.as_u16() == reply.http)
-            {
-                // The rest of the body was not read: this connection cannot carry another request.
-                headers.insert(CONNECTION, HeaderValue::from_static("close"));
             }
             response
         }

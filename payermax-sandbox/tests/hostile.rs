@@ -292,6 +292,50 @@ async fn invalid_utf8_and_control_bytes_get_clear_errors() {
     sandbox.shutdown().await;
 }
 
+/// A refusal answered before the body is read says `connection: close` and closes: a client
+/// that pooled the connection would send its next request into a closed socket (CI saw
+/// reqwest's `IncompleteMessage` on the call after a 415).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refusals_before_the_body_close_the_connection() {
+    let sandbox = start_hostile().await;
+    let body = "x".repeat(64 * 1024);
+    let host = sandbox.addr();
+    let cases = [
+        (
+            format!("POST {PATH} HTTP/1.1\r\nhost: {host}\r\ncontent-type: text/plain\r\n"),
+            415,
+        ),
+        (
+            format!("GET {PATH} HTTP/1.1\r\nhost: {host}\r\ncontent-type: application/json\r\n"),
+            405,
+        ),
+        (
+            format!(
+                "POST /elsewhere HTTP/1.1\r\nhost: {host}\r\ncontent-type: application/json\r\n"
+            ),
+            404,
+        ),
+    ];
+    for (head, status) in cases {
+        let request = format!("{head}content-length: {}\r\n\r\n{body}", body.len());
+        let (answer, closed_after) = trickle(sandbox.addr(), request.as_bytes(), b"").await;
+        assert!(
+            answer.starts_with(&format!("HTTP/1.1 {status}")),
+            "{answer}"
+        );
+        assert!(
+            answer.to_ascii_lowercase().contains("connection: close"),
+            "{status}: {answer}"
+        );
+        assert!(
+            closed_after < PATIENCE,
+            "{status}: closed by the server, not left open"
+        );
+    }
+    still_serving(&sandbox).await;
+    sandbox.shutdown().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wrong_content_types_are_415_and_the_body_is_not_read() {
     let sandbox = start_hostile().await;
