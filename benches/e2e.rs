@@ -159,6 +159,7 @@ fn main() {
                     settle: idle,
                     pending_rule: idle,
                     bounceback: idle,
+                    rfi_deadline: idle,
                 }),
         )
         .await

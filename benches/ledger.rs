@@ -130,6 +130,7 @@ fn throughput(lines: &mut Vec<(String, String)>) {
                     settle: idle,
                     pending_rule: idle,
                     bounceback: idle,
+                    rfi_deadline: idle,
                 })
                 .request_log_limit(1000),
         )

@@ -43,6 +43,7 @@ async fn payouts_debit_the_balance_failures_refund_it_and_shortfalls_are_refused
         settle: Duration::from_millis(50),
         pending_rule: Duration::from_secs(3600),
         bounceback: Duration::from_secs(3600),
+        rfi_deadline: Duration::from_secs(3600),
     };
     let sandbox = Sandbox::start(SandboxConfig::default().timings(timings))
         .await

@@ -70,6 +70,7 @@ async fn gateway() -> Gateway {
         settle: hour,
         pending_rule: hour,
         bounceback: hour,
+        rfi_deadline: hour,
     })
     .await
 }
@@ -485,6 +486,7 @@ async fn status_refreshes_from_payermax_and_fails_while_an_order_failed() {
         settle: Duration::from_millis(300),
         pending_rule: Duration::from_secs(3600),
         bounceback: Duration::from_millis(300),
+        rfi_deadline: Duration::from_millis(300),
     })
     .await;
     let dir = tempfile::tempdir().unwrap();
@@ -1018,6 +1020,7 @@ async fn a_file_the_balance_cannot_cover_is_refused_before_any_send() {
         settle: hour,
         pending_rule: hour,
         bounceback: hour,
+        rfi_deadline: hour,
     };
     let gw = gateway_funded(timings, &[("BRL", "30.00")]).await;
     let dir = tempfile::tempdir().unwrap();

@@ -25,6 +25,7 @@ fn timings() -> Timings {
         settle: Duration::from_millis(50),
         pending_rule: Duration::from_millis(400),
         bounceback: Duration::from_millis(200),
+        rfi_deadline: Duration::from_millis(200),
     }
 }
 

@@ -56,6 +56,7 @@ async fn many_at_once(location: &str) {
         settle: hour,
         pending_rule: hour,
         bounceback: hour,
+        rfi_deadline: hour,
     };
     let env = common::env(SandboxConfig::default().timings(timings)).await;
     let ledger = Ledger::open(location).await.unwrap();

@@ -66,7 +66,13 @@ pub fn validators(spec: &Spec) -> TokenStream {
 }
 
 fn response_type(ep: &EndpointDef) -> TokenStream {
-    match &ep.response {
+    let optional = |t: TokenStream| quote!(::std::option::Option<#t>);
+    match ep.response.as_ref().map(|r| r.as_str()) {
+        // A primitive `data` may be left out of the answer: `None` then.
+        Some("boolean") => optional(quote!(bool)),
+        Some("string") => optional(quote!(::std::string::String)),
+        Some("integer") => optional(quote!(i64)),
+        Some("number") => optional(quote!(::payermax::__private::serde_json::Number)),
         Some(r) => {
             let id = camel(r);
             quote!(#id)
@@ -148,6 +154,7 @@ pub fn client(spec: &Spec) -> TokenStream {
     let notification = camel(&spec.api.notification.ty);
     let status = camel(payermax_spec::STATUS_ENUM);
     let ack = serde_ack(spec);
+    let notice = notice(spec);
     let versions = spec.api.endpoints.iter().map(|ep| {
         let api = ep.api_name.as_str();
         let version = ep
@@ -184,6 +191,13 @@ pub fn client(spec: &Spec) -> TokenStream {
             pub fn verify_notification(&self, body: &[u8], sign: ::std::option::Option<&str>) -> ::std::result::Result<#notification, #rt::Error> {
                 self.inner.verify_notification(body, sign)
             }
+            /// Verifies any notification PayerMax POSTs (the `sign` header over the raw body,
+            /// with this client's PayerMax public key), refuses one addressed to another
+            /// merchant or app, and decodes it as the kind it is: one entry point for one
+            /// callback URL. Answer PayerMax with [`NOTIFICATION_ACK`] once it is stored.
+            pub fn verify_notice(&self, body: &[u8], sign: ::std::option::Option<&str>) -> ::std::result::Result<Notice, #rt::Error> {
+                Notice::decode(self.inner.classify_notice(body, sign, NOTICE_KINDS)?, body)
+            }
         }
 
         /// Where a payout stands after an idempotent send.
@@ -217,6 +231,69 @@ pub fn client(spec: &Spec) -> TokenStream {
         }
 
         #ack
+        #notice
+    }
+}
+
+/// The `Notice` enum over the payout notification and the spec's `others`, how each is told
+/// apart (`NOTICE_KINDS`, payout first) and the free `verify_notice`.
+fn notice(spec: &Spec) -> TokenStream {
+    let rt = rt();
+    let n = &spec.api.notification;
+    let payout = camel(&n.ty);
+    let mut variants = vec![quote! {
+        /// The payout result (`notifyType` `PAYOUT`).
+        Payout(#payout)
+    }];
+    let notify_type = n.notify_type.as_str();
+    let mut kinds = vec![quote!(#rt::NoticeKind { field: "notifyType", value: #notify_type })];
+    let mut arms = vec![quote!(Notice::Payout(#rt::decode_notification(body)?))];
+    for other in &n.others {
+        let variant = camel(&other.name);
+        let ty = camel(&other.ty);
+        let field = other.when.field.as_str();
+        let value = other.when.value.as_str();
+        let doc = format!(
+            "{} (`{field}` `{value}`)",
+            other.doc.as_deref().unwrap_or("A notification")
+        );
+        variants.push(quote! { #[doc = #doc] #variant(#ty) });
+        kinds.push(quote!(#rt::NoticeKind { field: #field, value: #value }));
+        arms.push(quote!(Notice::#variant(#rt::decode_notification(body)?)));
+    }
+    // `classify_notice` answers an index of `NOTICE_KINDS`: the last kind takes the rest.
+    let last = arms.len() - 1;
+    let arms = arms.iter().enumerate().map(|(i, arm)| {
+        if i == last {
+            quote!(_ => #arm)
+        } else {
+            quote!(#i => #arm)
+        }
+    });
+    quote! {
+        /// A verified notification, of the kind it turned out to be (see `Client::verify_notice`).
+        #[derive(Debug, Clone, PartialEq)]
+        #[allow(clippy::large_enum_variant)]
+        #[non_exhaustive]
+        pub enum Notice { #(#variants),* }
+
+        /// How each kind of notification is told apart, in `Notice`'s order.
+        pub static NOTICE_KINDS: &[#rt::NoticeKind] = &[#(#kinds),*];
+
+        impl Notice {
+            fn decode(kind: usize, body: &[u8]) -> ::std::result::Result<Notice, #rt::Error> {
+                ::std::result::Result::Ok(match kind {
+                    #(#arms,)*
+                })
+            }
+        }
+
+        /// Verifies any notification's `sign` header over the raw body with PayerMax's public
+        /// key and decodes it as the kind it is. Framework-agnostic: bytes in, value out. (It
+        /// does not check the addressee: `Client::verify_notice` does.)
+        pub fn verify_notice(payermax_public_key: &#rt::PublicKey, body: &[u8], sign: ::std::option::Option<&str>) -> ::std::result::Result<Notice, #rt::Error> {
+            Notice::decode(#rt::classify_notice(payermax_public_key, body, sign, NOTICE_KINDS)?, body)
+        }
     }
 }
 

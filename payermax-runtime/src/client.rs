@@ -140,6 +140,24 @@ impl Client {
         Ok(notification)
     }
 
+    /// Verifies a notification's `sign` header over the raw body with the configured PayerMax
+    /// public key, refuses one addressed to another merchant or app (as
+    /// [`Client::verify_notification`]), and tells which of `kinds` it is (see
+    /// [`crate::notify::classify_notice`]). Decode it with
+    /// [`decode_notification`](crate::notify::decode_notification) as that kind's type; the
+    /// generated `Client::verify_notice` does both.
+    pub fn classify_notice(
+        &self,
+        body: &[u8],
+        sign: Option<&str>,
+        kinds: &[crate::notify::NoticeKind],
+    ) -> Result<usize, Error> {
+        let config = &self.inner.config;
+        let kind = crate::notify::classify_notice(&config.payermax_public_key, body, sign, kinds)?;
+        crate::notify::check_addressee(body, &config.merchant_no, &config.app_id)?;
+        Ok(kind)
+    }
+
     pub(crate) async fn retrying<R: DeserializeOwned>(
         &self,
         api: &str,

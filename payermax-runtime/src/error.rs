@@ -199,10 +199,11 @@ pub enum Error {
     /// notification (`notifyType` other than `PAYOUT`): PayerMax signs every merchant's
     /// notifications with the same key, and `outTradeNo` is only unique per merchant.
     #[error(
-        "notification: its {field} is `{found}`, not `{expected}`: it is not this client's payout notification; do not apply it"
+        "notification: its {field} is `{found}`, not `{expected}`: it is not a notification for this client; do not apply it"
     )]
     NotForThisClient {
-        /// `merchantNo`, `appId` or `notifyType`.
+        /// `merchantNo`, `appId`, `notifyType`, or the field that tells a kind of notification
+        /// apart (`data.businessType`).
         field: &'static str,
         /// What this client expects.
         expected: String,

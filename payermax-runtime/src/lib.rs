@@ -41,8 +41,8 @@ pub use config::{Config, ConfigBuilder, Environment};
 pub use error::{ApiError, Error, ErrorTable, RetryClass, SignatureError};
 pub use keys::{KeyError, PrivateKey, PublicKey};
 pub use notify::{
-    Notification, OrderView, StatusUpdate, Transition, TransitionError, sign_notification,
-    verify_notification,
+    NoticeKind, Notification, OrderView, StatusUpdate, Transition, TransitionError,
+    classify_notice, decode_notification, sign_notification, verify_notification,
 };
 pub use payout::{PayEvent, PayoutCalls, PayoutOutcome, ResolvedBy};
 pub use retry::RetryPolicy;

@@ -41,12 +41,20 @@ pub fn verify_notification<T: DeserializeOwned>(
     body: &[u8],
     sign: Option<&str>,
 ) -> Result<T, Error> {
-    keys::verify(payermax_public_key, body, sign.unwrap_or("")).map_err(|source| {
-        Error::Signature {
-            context: "notification".to_owned(),
-            source,
-        }
-    })?;
+    verify_signature(payermax_public_key, body, sign)?;
+    decode_notification(body)
+}
+
+fn verify_signature(key: &PublicKey, body: &[u8], sign: Option<&str>) -> Result<(), Error> {
+    keys::verify(key, body, sign.unwrap_or("")).map_err(|source| Error::Signature {
+        context: "notification".to_owned(),
+        source,
+    })
+}
+
+/// Decodes a notification body already verified (by [`classify_notice`] or
+/// [`Client::classify_notice`](crate::Client::classify_notice)) as `T`.
+pub fn decode_notification<T: DeserializeOwned>(body: &[u8]) -> Result<T, Error> {
     serde_json::from_slice(body).map_err(|e| {
         decode_error(
             "notification",
@@ -54,6 +62,73 @@ pub fn verify_notification<T: DeserializeOwned>(
             body,
         )
     })
+}
+
+/// How one kind of notification is known: a field of the body (a dotted path) and the value it
+/// has in that kind. Generated code lists the spec's kinds, the payout notification first
+/// (`notifyType` `PAYOUT`), then the others (the RFI notification: `data.businessType`
+/// `PAYMENT`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NoticeKind {
+    /// A dotted path into the body, e.g. `data.businessType`.
+    pub field: &'static str,
+    /// Its value in this kind, e.g. `PAYMENT`.
+    pub value: &'static str,
+}
+
+/// Checks the `sign` header over the raw `body` with PayerMax's public key, then tells which of
+/// `kinds` the body is (its index).
+///
+/// The first kind whose field has its value wins. A body where a kind's field is present with
+/// another value and no kind matches (an acquiring RFI, `businessType` `RECEIPT`; a `REFUND`
+/// notification) is [`Error::NotForThisClient`]. A body where none of the fields is present is
+/// taken as the first kind (the payout notification): the reference marks `notifyType`
+/// mandatory, but PayerMax's SDKs do not check it, and decoding as the payout type still
+/// refuses a body that is not one.
+pub fn classify_notice(
+    payermax_public_key: &PublicKey,
+    body: &[u8],
+    sign: Option<&str>,
+    kinds: &[NoticeKind],
+) -> Result<usize, Error> {
+    verify_signature(payermax_public_key, body, sign)?;
+    let value: serde_json::Value = serde_json::from_slice(body).map_err(|e| {
+        decode_error(
+            "notification",
+            format!("the notification body is not JSON: {e}"),
+            body,
+        )
+    })?;
+    let mut other = None;
+    for (index, kind) in kinds.iter().enumerate() {
+        let found = kind
+            .field
+            .split('.')
+            .try_fold(&value, |v, segment| v.get(segment));
+        match found {
+            Some(serde_json::Value::String(s)) if s == kind.value => return Ok(index),
+            Some(serde_json::Value::String(s)) if !s.is_empty() => {
+                other.get_or_insert((kind, s.clone()));
+            }
+            Some(serde_json::Value::Null | serde_json::Value::String(_)) | None => {}
+            Some(v) => {
+                other.get_or_insert((kind, v.to_string()));
+            }
+        }
+    }
+    match other {
+        Some((kind, found)) => Err(Error::NotForThisClient {
+            field: kind.field,
+            expected: kind.value.to_owned(),
+            found,
+        }),
+        None if kinds.is_empty() => Err(decode_error(
+            "notification",
+            "no notification kinds to tell it from".to_owned(),
+            body,
+        )),
+        None => Ok(0),
+    }
 }
 
 /// After the signature: a notification that names another `merchantNo` or `appId` than the
@@ -369,6 +444,64 @@ impl fmt::Display for Transition {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
+
+    const KINDS: &[NoticeKind] = &[
+        NoticeKind {
+            field: "notifyType",
+            value: "PAYOUT",
+        },
+        NoticeKind {
+            field: "data.businessType",
+            value: "PAYMENT",
+        },
+    ];
+
+    #[test]
+    fn notices_are_told_apart_after_the_signature() {
+        let (key, public) = crate::keys::generate_keypair().unwrap();
+        let classify = |body: &str| {
+            let sign = sign_notification(&key, body.as_bytes());
+            classify_notice(&public, body.as_bytes(), Some(&sign), KINDS)
+        };
+        let payout = r#"{"notifyType":"PAYOUT","data":{"outTradeNo":"o1"}}"#;
+        let rfi = r#"{"keyVersion":"1","data":{"rfiNo":"r1","businessType":"PAYMENT"}}"#;
+        assert_eq!(classify(payout).unwrap(), 0);
+        assert_eq!(classify(rfi).unwrap(), 1);
+        // tolerant: no field that tells them apart is read as the payout notification
+        assert_eq!(classify(r#"{"data":{"outTradeNo":"o1"}}"#).unwrap(), 0);
+        // another business's RFI, another notification type: not this client's
+        match classify(r#"{"data":{"rfiNo":"r1","businessType":"RECEIPT"}}"#) {
+            Err(Error::NotForThisClient {
+                field,
+                expected,
+                found,
+            }) => {
+                assert_eq!(
+                    (field, expected.as_str(), found.as_str()),
+                    ("data.businessType", "PAYMENT", "RECEIPT")
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            classify(r#"{"notifyType":"REFUND","data":{}}"#),
+            Err(Error::NotForThisClient {
+                field: "notifyType",
+                ..
+            })
+        ));
+        assert!(matches!(classify("not json"), Err(Error::Decode { .. })));
+        // the signature comes first: a valid body with a signature of other bytes is refused
+        let sign = sign_notification(&key, b"other");
+        assert!(matches!(
+            classify_notice(&public, rfi.as_bytes(), Some(&sign), KINDS),
+            Err(Error::Signature { .. })
+        ));
+        assert!(matches!(
+            classify_notice(&public, rfi.as_bytes(), None, KINDS),
+            Err(Error::Signature { .. })
+        ));
+    }
 
     fn update(status: &str, sub: Option<&str>) -> StatusUpdate {
         StatusUpdate {

@@ -97,6 +97,10 @@ pub struct Timings {
     pub pending_rule: Duration,
     /// `SUCCESS` → `BOUNCEBACK` for remark `BOUNCEBACK`. Default 5 s.
     pub bounceback: Duration,
+    /// How long an RFI (remark `RFI`) waits for its material before the order fails: the RFI
+    /// notification's `expireTime`. Default 60 s (PayerMax's deadlines are days; the reference
+    /// gives no figure).
+    pub rfi_deadline: Duration,
 }
 
 impl Default for Timings {
@@ -105,6 +109,7 @@ impl Default for Timings {
             settle: Duration::from_secs(1),
             pending_rule: Duration::from_secs(30),
             bounceback: Duration::from_secs(5),
+            rfi_deadline: Duration::from_secs(60),
         }
     }
 }
@@ -320,7 +325,8 @@ impl SandboxConfig {
 ///     {"appId": "my-app", "merchantNo": "M0001", "publicKey": "MIIBIjANBgkqhkiG9w0BAQEFAAOC…",
 ///      "notifyUrl": "http://127.0.0.1:9000/payermax/notify"}
 ///   ],
-///   "settleMs": 1000, "pendingRuleMs": 30000, "bouncebackMs": 5000, "notifyScale": 1.0,
+///   "settleMs": 1000, "pendingRuleMs": 30000, "bouncebackMs": 5000, "rfiDeadlineMs": 60000,
+///   "notifyScale": 1.0,
 ///   "faults": {
 ///     "rules": [
 ///       {"fault": "dropAfterCommit", "api": "paymentOrderPay", "outTradeNo": "order_1", "times": 1},
@@ -377,6 +383,9 @@ pub struct ConfigFile {
     /// [`Timings::bounceback`] in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bounceback_ms: Option<u64>,
+    /// [`Timings::rfi_deadline`] in milliseconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rfi_deadline_ms: Option<u64>,
     /// [`SandboxConfig::notify_scale`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notify_scale: Option<f64>,
@@ -396,6 +405,7 @@ impl std::fmt::Debug for ConfigFile {
             .field("settle_ms", &self.settle_ms)
             .field("pending_rule_ms", &self.pending_rule_ms)
             .field("bounceback_ms", &self.bounceback_ms)
+            .field("rfi_deadline_ms", &self.rfi_deadline_ms)
             .field("notify_scale", &self.notify_scale)
             .field("faults", &self.faults)
             .finish()
@@ -703,6 +713,7 @@ impl ConfigFile {
             settle: ms(self.settle_ms, defaults.settle),
             pending_rule: ms(self.pending_rule_ms, defaults.pending_rule),
             bounceback: ms(self.bounceback_ms, defaults.bounceback),
+            rfi_deadline: ms(self.rfi_deadline_ms, defaults.rfi_deadline),
         });
         if let Some(scale) = self.notify_scale {
             config = config.notify_scale(scale);

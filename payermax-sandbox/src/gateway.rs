@@ -21,7 +21,8 @@
 //! merchant and kept whole.
 
 use crate::faults::{Chosen, Fault, FaultTarget};
-use crate::order::{Order, Outcome, Status, StatusChange};
+use crate::journal::Event;
+use crate::order::{Order, Outcome, RFI_MATERIAL, Rfi, Status, StatusChange};
 use crate::records::{Api, ReceivedRequest, SUMMARY_API_BYTES};
 use crate::state::{OrderKey, Shared, State};
 use crate::time;
@@ -155,7 +156,8 @@ pub(crate) enum Answer {
 pub(crate) struct Processed {
     pub(crate) answer: Answer,
     pub(crate) latency: Duration,
-    /// The order this request created, if any: its lifecycle must be scheduled.
+    /// The order this request created, or whose next step it changed (RFI material), if any:
+    /// its lifecycle must be scheduled.
     pub(crate) created: Option<OrderKey>,
 }
 
@@ -456,6 +458,7 @@ fn dispatch(
         Api::OrderBatchQry => (batch(shared, state, request), None),
         Api::CurrentBalance => (current_balance(shared, state, request, now), None),
         Api::DayEndBalance => (day_end_balance(shared, state, request), None),
+        Api::PutRfiMaterial => put_rfi_material(shared, state, request, now),
     }
 }
 
@@ -544,6 +547,25 @@ fn pay(
         refusal.details = details;
         return (refusal, None);
     }
+    // An RFI left unanswered to its deadline refuses the payee from then on (DISB-FAQ: "后续向
+    // 同一收款方的付款均会被拒绝"). Whether PayerMax refuses at once or fails the order later
+    // is not said; the sandbox refuses at once, with the documented code for a blacklisted
+    // payee, and creates no order.
+    let payee = Order::payee_of(data);
+    if let Some(expired) = state.orders.iter().find(|o| {
+        o.merchant_no == request.merchant_no && o.rfi_expired() && Order::payee_of(&o.data) == payee
+    }) {
+        let mut refusal = Reply::documented(spec, PAYEE_REFUSED, None);
+        refusal.details = vec![json!({
+            "path": "payeeInfo", "code": "rfi_expired", "level": "enforce",
+            "message": format!(
+                "the payee's RFI {} (order {}) went unanswered past its deadline",
+                expired.rfi.as_ref().map_or("", |r| r.rfi_no.as_str()),
+                expired.out_trade_no
+            ),
+        })];
+        return (refusal, None);
+    }
     // The payout account: an amount larger than what is left is refused, before any order.
     if let Some(short) = shortfall(state, request, data) {
         let mut refusal = Reply::documented(spec, "BALANCE_INSUFFICIENT", None);
@@ -563,12 +585,19 @@ fn pay(
         .filter(|u| !u.is_empty())
         .map(str::to_owned)
         .or_else(|| request.default_notify_url.clone());
+    let trade_no = format!("{}PO{sequence:016}", time::trade_no_stamp(now));
+    let outcome = Outcome::for_request(data);
+    let rfi = (outcome == Outcome::Rfi).then(|| Rfi {
+        rfi_no: format!("RFI{trade_no}"),
+        expire_at: now + shared.timings.rfi_deadline,
+        material_at: None,
+    });
     let order = Order {
         app_id: request.app_id.clone(),
         merchant_no: request.merchant_no.clone(),
         out_trade_no: out.to_owned(),
-        trade_no: format!("{}PO{sequence:016}", time::trade_no_stamp(now)),
-        outcome: Outcome::for_request(data),
+        trade_no,
+        outcome,
         status: Status::Pending,
         created_at: now,
         history: vec![StatusChange {
@@ -577,6 +606,7 @@ fn pay(
         }],
         notify_url,
         data: data.clone(),
+        rfi,
     };
     let mut reply = Reply::success(spec, short_view(&order));
     reply.details = details;
@@ -587,6 +617,99 @@ fn pay(
         return (failure, None);
     }
     (reply, Some(key))
+}
+
+/// The code a payout to a payee whose RFI expired gets (§16.3, GO-3P: "payee blacklisted").
+const PAYEE_REFUSED: &str = "DECLINED_PAYEE_BLACKLISTED";
+
+/// `putRfiMaterialList`: the material for one of this merchant's RFIs. Accepted (`data`
+/// `true`) when the RFI is open (its order `PENDING`, before `expireTime`) and the list names
+/// every requested field; the order then shows sub-status `REVIEW` and succeeds a settle delay
+/// later. Sending the same material again is accepted and changes nothing. Otherwise
+/// `PARAMS_INVALID` naming `rfiNo` (unknown, or closed) or `materialList` (a requested field
+/// missing): the reference gives no codes for these.
+fn put_rfi_material(
+    shared: &Shared,
+    state: &mut State,
+    request: &Authed,
+    now: SystemTime,
+) -> (Reply, Option<OrderKey>) {
+    let spec = &shared.spec;
+    let data = &request.data;
+    let violations = request_violations(shared, Api::PutRfiMaterial, data);
+    if !violations.is_empty() {
+        return (Reply::invalid(&violations), None);
+    }
+    let rfi_no = data
+        .get("rfiNo")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let Some(index) = state.orders.iter().position(|o| {
+        o.merchant_no == request.merchant_no && o.rfi.as_ref().is_some_and(|r| r.rfi_no == rfi_no)
+    }) else {
+        let unknown = violation("rfiNo", "unknown", "is not an RFI of this merchant");
+        return (Reply::invalid(&[unknown]), None);
+    };
+    let Some(order) = state.orders.get(index) else {
+        return (Reply::documented(spec, "SYSTEM_ERROR", None), None);
+    };
+    let key = (order.merchant_no.clone(), order.out_trade_no.clone());
+    let Some(rfi) = order.rfi.clone() else {
+        return (Reply::documented(spec, "SYSTEM_ERROR", None), None);
+    };
+    if rfi.material_at.is_some() {
+        return (Reply::success(spec, json!(true)), None);
+    }
+    if order.status != Status::Pending || now >= rfi.expire_at {
+        let closed = violation(
+            "rfiNo",
+            "closed",
+            &format!(
+                "is closed: its deadline was {} (order {} is {})",
+                time::rfc3339::format(rfi.expire_at),
+                order.out_trade_no,
+                order.status
+            ),
+        );
+        return (Reply::invalid(&[closed]), None);
+    }
+    let sent: Vec<&str> = data
+        .get("materialList")
+        .and_then(Value::as_array)
+        .map(|list| {
+            list.iter()
+                .filter_map(|m| m.get("fieldName").and_then(Value::as_str))
+                .collect()
+        })
+        .unwrap_or_default();
+    let (requested, _) = RFI_MATERIAL;
+    if !sent.contains(&requested) {
+        let missing = violation(
+            "materialList",
+            "missing",
+            &format!("lacks the requested field {requested}"),
+        );
+        return (Reply::invalid(&[missing]), None);
+    }
+    if state.closed {
+        return (Reply::documented(spec, "SYSTEM_ERROR", None), None);
+    }
+    if let Some(j) = state.journal.as_mut()
+        && let Err(e) = j.append(&Event::RfiMaterial {
+            merchant_no: key.0.clone(),
+            out_trade_no: key.1.clone(),
+            at: now,
+        })
+    {
+        let mut failure = Reply::documented(spec, "SYSTEM_ERROR", None);
+        failure.http = 500;
+        failure.msg = format!("The sandbox could not record the material: {e}");
+        return (failure, None);
+    }
+    if let Some(r) = state.orders.get_mut(index).and_then(|o| o.rfi.as_mut()) {
+        r.material_at = Some(now);
+    }
+    (Reply::success(spec, json!(true)), Some(key))
 }
 
 /// The merchant's funding of the payout's currency, when it has one.

@@ -4,6 +4,7 @@
 //! ```text
 //! {"event":"order_created","order":{"appId":…,"outTradeNo":…,"status":"PENDING",…}}
 //! {"event":"status_changed","merchantNo":…,"outTradeNo":…,"status":"SUCCESS","at":"2026-01-02T03:04:05.678Z"}
+//! {"event":"rfi_material","merchantNo":…,"outTradeNo":…,"at":"2026-01-02T03:04:05.678Z"}
 //! ```
 //!
 //! An order is journaled before it exists in memory (a failed write refuses the order). A last
@@ -32,6 +33,14 @@ pub(crate) enum Event {
         merchant_no: String,
         out_trade_no: String,
         status: Status,
+        #[serde(with = "rfc3339")]
+        at: SystemTime,
+    },
+    /// The material for an order's RFI came (`putRfiMaterialList`).
+    #[serde(rename_all = "camelCase")]
+    RfiMaterial {
+        merchant_no: String,
+        out_trade_no: String,
         #[serde(with = "rfc3339")]
         at: SystemTime,
     },

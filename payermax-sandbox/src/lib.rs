@@ -1,10 +1,11 @@
 //! # payermax-sandbox
 //!
-//! A local PayerMax payout gateway for tests and demos: the four merchant-facing calls under
+//! A local PayerMax payout gateway for tests and demos: the merchant-facing calls under
 //! `/aggregate-pay/api/gateway/` (`paymentFieldValidation`, `paymentOrderPay`,
-//! `paymentOrderQry`, `paymentOrderBatchQry`) with PayerMax's envelope, signatures, error codes
-//! and validation rules (from the same spec as the SDK), simulated outcomes, signed
-//! notifications with retries, fault injection, and an inspection API for tests. No
+//! `paymentOrderQry`, `paymentOrderBatchQry`, `currentBalanceQuery`, `dayEndBalanceQuery`,
+//! `putRfiMaterialList`) with PayerMax's envelope, signatures, error codes and validation rules
+//! (from the same spec as the SDK), simulated outcomes and RFIs, signed notifications with
+//! retries, fault injection, and an inspection API for tests. No
 //! credentials, no IP whitelist, no internet: it listens on loopback.
 //!
 //! ```no_run
@@ -83,8 +84,21 @@
 //!   succeeds (§18.10 does not say whether UAT ever settles them); remark `BOUNCEBACK` goes
 //!   `SUCCESS` and then, after [`Timings::bounceback`], `BOUNCEBACK`. Remark wins over amount,
 //!   is matched ignoring ASCII case; amounts compare numerically (`100.00` is 100), whatever the
-//!   currency. No `subStatus` is simulated. `FAILED` orders carry `responseCode`
-//!   [`FAILED_RESPONSE_CODE`].
+//!   currency. `FAILED` orders carry `responseCode` [`FAILED_RESPONSE_CODE`]. `subStatus` is
+//!   simulated for RFIs only.
+//! - RFIs (request for information; PayerMax documents no UAT trigger, so this rule is the
+//!   sandbox's own): remark `RFI` holds the order `PENDING` with `subStatus`
+//!   `PEND_RFI_MATERIAL` and sends an RFI notification (PayerMax's `/rfiNotifyUrl` body: no
+//!   `code`/`msg`/`notifyType`, `data.businessType` `PAYMENT`, `status` `REVIEW`,
+//!   `materialList` [`RFI_MATERIAL`] (`ID`, a file), `relateOrderId` the `outTradeNo`,
+//!   `expireTime` [`Timings::rfi_deadline`] after placement) to the order's notify URL.
+//!   `putRfiMaterialList` with that `rfiNo` and an `ID` entry before the deadline answers
+//!   `data: true`, the order shows `subStatus` `REVIEW`, and a settle delay later the RFI
+//!   `PASS`es and the order succeeds. No material by the deadline: RFI `CLOSE`, the order
+//!   `FAILED` with `responseCode` [`RFI_FAILED_RESPONSE_CODE`], and later payouts of this
+//!   merchant to the same payee (country and account number) are refused with
+//!   `DECLINED_PAYEE_BLACKLISTED` and create no order (the FAQ says they are refused, not how).
+//!   An unknown or closed `rfiNo`, or a list without `ID`, is `PARAMS_INVALID`.
 //! - `ORDER_REPEAT` answers `data {outTradeNo, tradeNo, status}` (§18.4). A refused
 //!   `paymentOrderPay` creates no order (§18.5), so a corrected resend with the same
 //!   `outTradeNo` is accepted. `outTradeNo` is case-sensitive (§18.6).
@@ -111,8 +125,8 @@
 //!   PAYOUT, data: <order view>}`, signed. Retried on the spec's schedule (0/30/300/600/3600/
 //!   43200 s) read as gaps before each attempt (§18.17), times [`SandboxConfig::notify_scale`],
 //!   6 attempts at most, until an HTTP 2xx answer whose JSON `code` is `SUCCESS`. `http://` only.
-//! - State file ([`SandboxConfig::state_file`]): JSON lines `order_created` and
-//!   `status_changed`, replayed on start; orders still on their way resume their timers from
+//! - State file ([`SandboxConfig::state_file`]): JSON lines `order_created`,
+//!   `status_changed` and `rfi_material`, replayed on start; orders still on their way resume their timers from
 //!   their last change. Notification deliveries are not journaled or resumed.
 //!
 //! [`Clock`]: payermax_runtime::Clock
@@ -140,8 +154,13 @@ pub use config::{
 };
 pub use error::SandboxError;
 pub use faults::{Fault, FaultPlan, FaultRule, RandomFaults};
-pub use order::{FAILED_RESPONSE_CODE, Order, Outcome, Status, StatusChange};
-pub use records::{Attempt, AttemptResult, Delivery, NotificationRecord, ReceivedRequest};
+pub use order::{
+    FAILED_RESPONSE_CODE, Order, Outcome, RFI_FAILED_RESPONSE_CODE, RFI_MATERIAL, Rfi, Status,
+    StatusChange,
+};
+pub use records::{
+    Attempt, AttemptResult, Delivery, NotificationKind, NotificationRecord, ReceivedRequest,
+};
 
 use crate::faults::FaultState;
 use crate::journal::Journal;

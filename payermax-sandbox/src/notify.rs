@@ -1,5 +1,7 @@
-//! Payout result notifications: signed `PAYOUT` bodies (reference §7.2) POSTed to the order's
-//! notify URL, retried on the documented schedule until the merchant acknowledges.
+//! Notifications: signed `PAYOUT` bodies (reference §7.2) and RFI bodies (PayerMax's
+//! `/rfiNotifyUrl`) POSTed to the order's notify URL, retried on the documented schedule until
+//! the merchant acknowledges. (PayerMax sends RFI notifications to the URL configured for them
+//! in its dashboard; the sandbox has one URL per order for both.)
 //!
 //! - The schedule is the spec's `notification.retry_schedule_secs` (0 s, 30 s, 300 s, 600 s,
 //!   3600 s, 43200 s: 6 attempts), read as gaps *before* each attempt (the reference does not
@@ -12,14 +14,16 @@
 //!   reference's example (the declared format differs, §7.2).
 //! - Only `http://` URLs: the sandbox speaks no TLS.
 
+use crate::order::{Order, RFI_MATERIAL, Rfi};
 use crate::records::{Attempt, AttemptResult, Delivery};
 use crate::state::Shared;
+use crate::time::rfc3339;
 use http_body_util::{BodyExt as _, Full, Limited};
 use hyper::body::Bytes;
 use hyper::{Request, Uri};
 use hyper_util::rt::TokioIo;
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Value, json};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -55,6 +59,50 @@ pub(crate) fn body(
         data,
     })
 }
+
+/// The body of an RFI notification about `order` (PayerMax's `/rfiNotifyUrl` schema and
+/// example): the envelope without `code`, `msg` or `notifyType`; `data` with the RFI's
+/// `status`, the material asked for ([`RFI_MATERIAL`]), the deadline and the order's
+/// `outTradeNo` in `relateOrderId`. Times in the example's form, `2023-10-20T03:28:23.092Z`.
+///
+/// [`RFI_MATERIAL`]: crate::RFI_MATERIAL
+pub(crate) fn rfi_body(
+    shared: &Shared,
+    order: &Order,
+    rfi: &Rfi,
+    status: &str,
+) -> Result<String, serde_json::Error> {
+    let api = &shared.spec.api;
+    let remark = match status {
+        "PASS" => "The material was approved; the payout goes on.",
+        "CLOSE" => {
+            "No material came before expireTime: the payout failed, and later payouts to this payee are refused."
+        }
+        _ => "Submit the listed material with putRfiMaterialList before expireTime.",
+    };
+    let (field_name, field_type) = RFI_MATERIAL;
+    serde_json::to_string(&json!({
+        "version": shared.spec.endpoint(RFI_UPLOAD_API)
+            .and_then(|e| e.version.as_ref())
+            .map_or(api.envelope.version.as_str(), |v| v.as_str()),
+        "keyVersion": api.envelope.key_version,
+        "notifyTime": rfc3339::format(shared.now()),
+        "appId": order.app_id,
+        "merchantNo": order.merchant_no,
+        "data": {
+            "rfiNo": rfi.rfi_no,
+            "remark": remark,
+            "businessType": "PAYMENT",
+            "expireTime": rfc3339::format(rfi.expire_at),
+            "status": status,
+            "materialList": [{"fieldName": field_name, "fieldType": field_type}],
+            "relateOrderId": [order.out_trade_no],
+        },
+    }))
+}
+
+/// The api that answers an RFI.
+pub(crate) const RFI_UPLOAD_API: &str = "putRfiMaterialList";
 
 /// Delivers notification `index` of the record list, then its deliberate duplicate if asked.
 pub(crate) async fn deliver(shared: Arc<Shared>, index: usize, duplicate_after: bool) {

@@ -69,6 +69,14 @@ pub enum Outcome {
     PendingThenSuccess,
     /// `PENDING` → `SUCCESS` after the settle delay → `BOUNCEBACK` after the bounce-back delay.
     Bounceback,
+    /// A request for information (sandbox rule: remark `RFI`): the order stays `PENDING` with
+    /// sub-status `PEND_RFI_MATERIAL` and an RFI notification asks for material. Material
+    /// uploaded with `putRfiMaterialList` before [`Timings::rfi_deadline`] → sub-status
+    /// `REVIEW`, then `SUCCESS` after the settle delay; none by then → `FAILED`, and later
+    /// payouts to the same payee are refused.
+    ///
+    /// [`Timings::rfi_deadline`]: crate::Timings::rfi_deadline
+    Rfi,
 }
 
 impl Outcome {
@@ -77,6 +85,8 @@ impl Outcome {
     /// - `remark` `SUCCESS`, `FAILED` or `BOUNCEBACK` decides, whatever the amount (remark wins);
     ///   matched ignoring ASCII case and surrounding spaces (the reference does not say whether
     ///   it is case-sensitive, §18.10);
+    /// - `remark` `RFI` → [`Outcome::Rfi`], the sandbox's own rule (PayerMax documents no way
+    ///   to trigger an RFI in UAT);
     /// - else `trade.amount` numerically equal to 110 or 11000 → [`Outcome::Failed`], to 100 or
     ///   10000 → [`Outcome::PendingThenSuccess`]; numerically, so `100.00` matches `100`
     ///   (not stated either way, §18.10). The currency is not looked at;
@@ -97,6 +107,7 @@ impl Outcome {
             Some(r) if r.eq_ignore_ascii_case("SUCCESS") => return Outcome::Success,
             Some(r) if r.eq_ignore_ascii_case("FAILED") => return Outcome::Failed,
             Some(r) if r.eq_ignore_ascii_case("BOUNCEBACK") => return Outcome::Bounceback,
+            Some(r) if r.eq_ignore_ascii_case("RFI") => return Outcome::Rfi,
             _ => {}
         }
         let amount = data
@@ -115,8 +126,10 @@ impl Outcome {
 
     /// The status an order with this outcome moves to next from `current`, and whether that
     /// step waits for the pending-rule or the bounce-back delay rather than the settle delay.
+    /// An RFI order's next step depends on its material: see [`Order::next`].
     pub(crate) fn next(self, current: Status) -> Option<(Status, Step)> {
         match (self, current) {
+            (Outcome::Rfi, Status::Pending) => Some((Status::Failed, Step::RfiDeadline)),
             (Outcome::Success, Status::Pending) => Some((Status::Success, Step::Settle)),
             (Outcome::Failed, Status::Pending) => Some((Status::Failed, Step::Settle)),
             (Outcome::PendingThenSuccess, Status::Pending) => {
@@ -135,7 +148,36 @@ pub(crate) enum Step {
     Settle,
     PendingRule,
     Bounce,
+    RfiDeadline,
 }
+
+/// The request for information an [`Outcome::Rfi`] order is held by.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Rfi {
+    /// Its id, `RFI` + the order's `tradeNo`.
+    pub rfi_no: String,
+    /// The deadline for the material (`expireTime`).
+    #[serde(with = "rfc3339")]
+    pub expire_at: SystemTime,
+    /// When the material came (`putRfiMaterialList`), if it did.
+    #[serde(
+        default,
+        with = "rfc3339::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub material_at: Option<SystemTime>,
+}
+
+/// The material every simulated RFI asks for: `fieldName` `ID`, a file (PayerMax's example).
+pub const RFI_MATERIAL: (&str, &str) = ("ID", "file");
+
+/// The `responseCode` of an order failed because its RFI went unanswered. The reference does
+/// not say which code PayerMax gives; `RISK_INTERCEPT` ("stopped by risk control", §16.3) is
+/// the closest documented one.
+pub const RFI_FAILED_RESPONSE_CODE: &str = "RISK_INTERCEPT";
+const RFI_FAILED_RESPONSE_MSG: &str =
+    "The material requested for information (RFI) was not submitted before the deadline.";
 
 /// The failure code and text of a simulated `FAILED` order (`data.responseCode`, `responseMsg`).
 /// `PAYMENT_FAILED` is a documented payout code (reference §16.3).
@@ -178,6 +220,9 @@ pub struct Order {
     pub notify_url: Option<String>,
     /// The request's `data`, as received.
     pub data: Value,
+    /// The RFI holding it, for an [`Outcome::Rfi`] order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rfi: Option<Rfi>,
 }
 
 impl Order {
@@ -192,6 +237,58 @@ impl Order {
     /// When the status last changed.
     pub(crate) fn last_change(&self) -> SystemTime {
         self.history.last().map_or(self.created_at, |c| c.at)
+    }
+
+    /// The status this order moves to next, the delay it waits for, and from when that delay
+    /// counts. An RFI order waits for its deadline from its creation; once its material came,
+    /// it settles (`SUCCESS`) a settle delay after the upload.
+    pub(crate) fn next(&self) -> Option<(Status, Step, SystemTime)> {
+        match (&self.rfi, self.status) {
+            (
+                Some(Rfi {
+                    material_at: Some(at),
+                    ..
+                }),
+                Status::Pending,
+            ) => Some((Status::Success, Step::Settle, *at)),
+            (Some(_), Status::Pending) => {
+                Some((Status::Failed, Step::RfiDeadline, self.created_at))
+            }
+            (Some(_), _) => None,
+            (None, current) => self
+                .outcome
+                .next(current)
+                .map(|(to, step)| (to, step, self.last_change())),
+        }
+    }
+
+    /// The payee, as the sandbox recognises one for the RFI rule (later payouts to the same
+    /// payee are refused): the country and `payeeInfo.accountInfo.accountNo`, or, without an
+    /// account number, the whole `payeeInfo` (the reference does not say how PayerMax
+    /// identifies a payee).
+    pub(crate) fn payee_of(data: &Value) -> String {
+        let country = data
+            .get("country")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        match data
+            .pointer("/payeeInfo/accountInfo/accountNo")
+            .and_then(Value::as_str)
+            .filter(|a| !a.is_empty())
+        {
+            Some(account) => format!("{country}:{account}"),
+            None => format!(
+                "{country}:{}",
+                data.get("payeeInfo")
+                    .map(Value::to_string)
+                    .unwrap_or_default()
+            ),
+        }
+    }
+
+    /// Whether this order's RFI went unanswered to its end: the payee is refused from then on.
+    pub(crate) fn rfi_expired(&self) -> bool {
+        self.status == Status::Failed && self.rfi.as_ref().is_some_and(|r| r.material_at.is_none())
     }
 
     fn field(&self, name: &str) -> Option<&str> {
@@ -255,9 +352,20 @@ impl Order {
         if let Some(at) = returned {
             put("fundsReturnTime", json!(order_time(at)));
         }
-        if self.status == Status::Failed {
+        if self.status == Status::Failed && self.rfi.is_some() {
+            put("responseCode", json!(RFI_FAILED_RESPONSE_CODE));
+            put("responseMsg", json!(RFI_FAILED_RESPONSE_MSG));
+        } else if self.status == Status::Failed {
             put("responseCode", json!(FAILED_RESPONSE_CODE));
             put("responseMsg", json!(FAILED_RESPONSE_MSG));
+        }
+        if let (Some(rfi), Status::Pending) = (&self.rfi, self.status) {
+            let sub = if rfi.material_at.is_some() {
+                "REVIEW"
+            } else {
+                "PEND_RFI_MATERIAL"
+            };
+            put("subStatus", json!(sub));
         }
         for echo in ["reference", "notifyEmail", "notifyPhone"] {
             if let Some(v) = self.field(echo) {
@@ -279,6 +387,7 @@ mod tests {
             Outcome::Failed,
             Outcome::PendingThenSuccess,
             Outcome::Bounceback,
+            Outcome::Rfi,
         ];
         let mut moves = 0;
         for outcome in outcomes {
@@ -293,7 +402,8 @@ mod tests {
                 }
             }
         }
-        assert_eq!(moves, 5);
+        // an RFI order's other move (PENDING → SUCCESS after the material) is Order::next's
+        assert_eq!(moves, 6);
     }
 
     fn data(amount: &str, remark: Option<&str>) -> Value {
@@ -324,6 +434,7 @@ mod tests {
             ("5", Some("BOUNCEBACK"), Bounceback),
             ("5", Some(" failed "), Failed),
             ("110", Some("hello"), Failed),
+            ("110", Some("rfi"), Rfi),
         ];
         for (amount, remark, expected) in cases {
             assert_eq!(

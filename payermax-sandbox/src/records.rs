@@ -16,16 +16,18 @@ pub(crate) enum Api {
     OrderBatchQry,
     CurrentBalance,
     DayEndBalance,
+    PutRfiMaterial,
 }
 
 impl Api {
-    const ALL: [Api; 6] = [
+    const ALL: [Api; 7] = [
         Api::FieldValidation,
         Api::OrderPay,
         Api::OrderQry,
         Api::OrderBatchQry,
         Api::CurrentBalance,
         Api::DayEndBalance,
+        Api::PutRfiMaterial,
     ];
 
     pub(crate) fn name(self) -> &'static str {
@@ -36,6 +38,7 @@ impl Api {
             Api::OrderBatchQry => "paymentOrderBatchQry",
             Api::CurrentBalance => "currentBalanceQuery",
             Api::DayEndBalance => "dayEndBalanceQuery",
+            Api::PutRfiMaterial => "putRfiMaterialList",
         }
     }
 
@@ -124,16 +127,33 @@ impl ReceivedRequest {
     }
 }
 
-/// One notification (one status change of one order) and its delivery attempts.
+/// What a notification is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotificationKind {
+    /// The payout result (`notifyType` `PAYOUT`).
+    Payout,
+    /// A request for information about the order (`businessType` `PAYMENT`).
+    Rfi {
+        /// The RFI's `rfiNo`.
+        rfi_no: String,
+        /// Its status in this notification: `REVIEW` (material asked for), `PASS`, `CLOSE`.
+        status: String,
+    },
+}
+
+/// One notification (a status change of one order, or a step of its RFI) and its delivery
+/// attempts.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NotificationRecord {
+    /// A payout result or an RFI.
+    pub kind: NotificationKind,
     /// The merchant number.
     pub merchant_no: String,
     /// The order's `outTradeNo`.
     pub out_trade_no: String,
     /// The order's `tradeNo`.
     pub trade_no: String,
-    /// The status it announces.
+    /// The order's status it announces (for an RFI notification: the order's status then).
     pub status: Status,
     /// Where it goes.
     pub url: String,

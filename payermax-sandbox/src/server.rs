@@ -18,7 +18,7 @@
 
 use crate::gateway::{self, Answer, GATEWAY_PATH, Reply};
 use crate::inspect::{self, INSPECT_PATH};
-use crate::lifecycle::schedule_next;
+use crate::lifecycle::placed;
 use crate::records::Api;
 use crate::state::Shared;
 use http_body_util::{BodyExt as _, Full, Limited};
@@ -123,7 +123,7 @@ async fn handle(
         accepted.sign.as_deref(),
     );
     if let Some(key) = processed.created {
-        schedule_next(&shared, key);
+        placed(&shared, key);
     }
     if !processed.latency.is_zero() && !shared.sleep(processed.latency).await {
         return Err(DropConnection);

@@ -172,6 +172,21 @@ impl State {
                 order.history.push(StatusChange { status, at });
                 Ok(())
             }
+            Event::RfiMaterial {
+                merchant_no,
+                out_trade_no,
+                at,
+            } => {
+                let key = (merchant_no, out_trade_no);
+                let rfi = self
+                    .index
+                    .get(&key)
+                    .and_then(|&i| self.orders.get_mut(i))
+                    .and_then(|o| o.rfi.as_mut())
+                    .ok_or_else(|| format!("RFI material for an order without an RFI {key:?}"))?;
+                rfi.material_at = Some(at);
+                Ok(())
+            }
         }
     }
 }
@@ -201,6 +216,7 @@ impl Shared {
             Step::Settle => self.timings.settle,
             Step::PendingRule => self.timings.pending_rule,
             Step::Bounce => self.timings.bounceback,
+            Step::RfiDeadline => self.timings.rfi_deadline,
         }
     }
 }

@@ -84,6 +84,33 @@ pub(crate) mod rfc3339 {
             .map(SystemTime::from)
             .map_err(|e| D::Error::custom(format!("`{text}` is not an RFC 3339 time: {e}")))
     }
+
+    /// The same for an optional time (absent or `null`: `None`).
+    pub(crate) mod option {
+        use super::*;
+
+        pub(crate) fn serialize<S: Serializer>(
+            at: &Option<SystemTime>,
+            s: S,
+        ) -> Result<S::Ok, S::Error> {
+            match at {
+                Some(at) => super::serialize(at, s),
+                None => s.serialize_none(),
+            }
+        }
+
+        pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+            d: D,
+        ) -> Result<Option<SystemTime>, D::Error> {
+            let text = Option::<String>::deserialize(d)?;
+            text.map(|text| {
+                DateTime::parse_from_rfc3339(&text)
+                    .map(SystemTime::from)
+                    .map_err(|e| D::Error::custom(format!("`{text}` is not an RFC 3339 time: {e}")))
+            })
+            .transpose()
+        }
+    }
 }
 
 #[cfg(test)]

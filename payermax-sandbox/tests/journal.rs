@@ -133,3 +133,52 @@ async fn a_torn_last_line_is_dropped_and_a_corrupt_line_is_an_error() {
         "{error}"
     );
 }
+
+/// An RFI answered before a restart stays answered: the restarted sandbox settles the order
+/// (SUCCESS) instead of failing it at the RFI's deadline, and one left unanswered still fails.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rfi_material_survives_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sandbox.jsonl");
+    let timings = Timings {
+        settle: Duration::from_millis(700),
+        rfi_deadline: Duration::from_millis(1500),
+        ..fast()
+    };
+    let first = Sandbox::start(config().timings(timings).state_file(&path))
+        .await
+        .unwrap();
+    let answered = with(payout("j_rfi_answered", "10"), "remark", "RFI");
+    let mut unanswered = with(payout("j_rfi_unanswered", "10"), "remark", "RFI");
+    unanswered["payeeInfo"]["accountInfo"]["accountNo"] = "98765432100".into();
+    call(&first, "paymentOrderPay", &answered).await;
+    call(&first, "paymentOrderPay", &unanswered).await;
+    let rfi_no = first.order("j_rfi_answered").unwrap().rfi.unwrap().rfi_no;
+    let upload = serde_json::json!({
+        "rfiNo": rfi_no,
+        "materialList": [{"fieldName": "ID", "fieldValue": "https://files.example/id.pdf"}],
+    });
+    let answer = call(&first, "putRfiMaterialList", &upload).await;
+    assert_eq!(answer.code(), "APPLY_SUCCESS", "{answer:?}");
+    assert_eq!(answer.json["data"], true);
+    assert_eq!(
+        query(&first, "j_rfi_answered").await.json["data"]["subStatus"],
+        "REVIEW"
+    );
+    first.shutdown().await;
+    let lines = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(
+        lines
+            .lines()
+            .filter(|l| l.contains(r#""event":"rfi_material""#))
+            .count(),
+        1
+    );
+
+    let second = Sandbox::start(config().timings(timings).state_file(&path))
+        .await
+        .unwrap();
+    wait_status(&second, "j_rfi_unanswered", "FAILED").await;
+    wait_status(&second, "j_rfi_answered", "SUCCESS").await;
+    second.shutdown().await;
+}

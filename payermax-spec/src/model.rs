@@ -117,7 +117,8 @@ pub struct EndpointDef {
     pub doc: Option<String>,
     /// Type of the request's `data`.
     pub request: Sp<String>,
-    /// Type of the response's `data`.
+    /// Type of the response's `data`: a type, or a primitive other than `amount` (then
+    /// generated as an `Option`, since PayerMax's answers may leave `data` out).
     pub response: Option<Sp<String>>,
     /// A request field that makes resends idempotent.
     pub idempotency_key: Option<Sp<String>>,
@@ -161,6 +162,37 @@ pub struct NotificationDef {
     pub doc: Option<String>,
     /// Where it comes from.
     pub source: Option<Source>,
+    /// Other notifications PayerMax POSTs to the merchant (the RFI notification), told apart
+    /// from the payout one (`notifyType` = `notify_type`) by a field of their own.
+    #[serde(default)]
+    pub others: Vec<OtherNotificationDef>,
+}
+
+/// A notification other than the payout result, verified and acknowledged the same way.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OtherNotificationDef {
+    /// Its variant name in the generated `Notice` enum (`Rfi`).
+    pub name: Sp<String>,
+    /// The body type.
+    #[serde(rename = "type")]
+    pub ty: Sp<String>,
+    /// How a body is known to be one: a field (dotted path) and its value.
+    pub when: NoticeTellDef,
+    /// One line.
+    pub doc: Option<String>,
+    /// Where it comes from.
+    pub source: Option<Source>,
+}
+
+/// `{field: data.businessType, value: PAYMENT}`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoticeTellDef {
+    /// A dotted path into the body.
+    pub field: Sp<String>,
+    /// The value that field has in this kind of notification.
+    pub value: String,
 }
 
 /// The acknowledgement body a merchant answers a notification with.

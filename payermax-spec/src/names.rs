@@ -27,10 +27,16 @@ pub fn is_identifier(name: &str) -> bool {
 }
 
 /// Items `generate!()` emits next to the spec's types, which a type or enum may not be named.
-pub const GENERATED_ITEMS: [&str; 4] = ["Client", "Payout", "Country", "Currency"];
+pub const GENERATED_ITEMS: [&str; 5] = ["Client", "Payout", "Country", "Currency", "Notice"];
 
 /// Methods of the generated `Client` that an endpoint's `fn_name` may not take.
-pub const CLIENT_METHODS: [&str; 4] = ["new", "from_runtime", "runtime", "verify_notification"];
+pub const CLIENT_METHODS: [&str; 5] = [
+    "new",
+    "from_runtime",
+    "runtime",
+    "verify_notification",
+    "verify_notice",
+];
 
 #[cfg(test)]
 mod tests {

@@ -417,8 +417,11 @@ fn check_api(cx: &mut Ctx, api: &ApiFile, file: &str) {
             );
         }
         type_ref(cx, &ep.request, "request type");
-        if let Some(r) = &ep.response {
-            type_ref(cx, r, "response type");
+        match &ep.response {
+            // A primitive `data` (putRfiMaterialList answers a boolean).
+            Some(r) if PRIMITIVES.contains(&r.as_str()) && r.as_str() != "amount" => {}
+            Some(r) => type_ref(cx, r, "response type"),
+            None => {}
         }
         if let (Some(key), Some(req)) = (
             &ep.idempotency_key,
@@ -470,6 +473,45 @@ fn check_api(cx: &mut Ctx, api: &ApiFile, file: &str) {
         type_ref(cx, t, "envelope type");
     }
     type_ref(cx, &api.notification.ty, "notification type");
+    let mut kinds = HashMap::from([("Payout".to_owned(), api.notification.ty.pos)]);
+    for other in &api.notification.others {
+        type_ref(cx, &other.ty, "notification type");
+        let variant = crate::names::camel_name(&other.name);
+        if !crate::names::is_identifier(&other.name) || variant != other.name.as_str() {
+            cx.err(
+                file,
+                other.name.pos,
+                format!(
+                    "notification name `{}` must be an UpperCamelCase identifier (it is a variant of the generated `Notice`)",
+                    other.name.value
+                ),
+                Some(format!("write `{variant}`")),
+            );
+        } else if let Some(first) = kinds.insert(variant, other.name.pos) {
+            cx.err(
+                file,
+                other.name.pos,
+                format!(
+                    "notification `{}` is defined twice (first at line {}; `Payout` is the payout notification's)",
+                    other.name.value, first.line
+                ),
+                None,
+            );
+        }
+        if let Some(body) = api.types.iter().find(|t| t.name.value == other.ty.value)
+            && let Err((segment, hint)) = notice_field(api, body, other.when.field.as_str())
+        {
+            cx.err(
+                file,
+                other.when.field.pos,
+                format!(
+                    "`{}` is not a field of notification type `{}` (no `{segment}`)",
+                    other.when.field.value, other.ty.value
+                ),
+                hint,
+            );
+        }
+    }
     if let Some(t) = &api.notification.ack_type {
         type_ref(cx, t, "acknowledgement type");
     }
@@ -1127,4 +1169,25 @@ fn check_rule(cx: &mut Ctx, api: &ApiFile, file: &str, root: usize, rule: &RuleD
             );
         }
     }
+}
+
+/// Walks a dotted path (`data.businessType`) through object types: `Err` names the first
+/// segment that is not a field, with a did-you-mean.
+fn notice_field(
+    api: &ApiFile,
+    body: &crate::model::TypeDef,
+    path: &str,
+) -> Result<(), (String, Option<String>)> {
+    let mut ty = Some(body);
+    for segment in path.split('.') {
+        let Some(t) = ty else {
+            return Err((segment.to_owned(), None));
+        };
+        let Some(field) = t.fields.iter().find(|f| f.name.as_str() == segment) else {
+            let hint = did_you_mean(segment, t.fields.iter().map(|f| f.name.as_str()));
+            return Err((segment.to_owned(), hint));
+        };
+        ty = api.types.iter().find(|t| t.name.value == field.ty.value);
+    }
+    Ok(())
 }

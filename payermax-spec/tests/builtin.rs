@@ -19,7 +19,7 @@ fn spec() -> Spec {
 fn builtin_spec_loads_with_every_interface() {
     let spec = spec();
     let c = spec.counts();
-    assert_eq!(c.endpoints, 6);
+    assert_eq!(c.endpoints, 7);
     for api in [
         "paymentFieldValidation",
         "paymentOrderPay",
@@ -27,9 +27,21 @@ fn builtin_spec_loads_with_every_interface() {
         "paymentOrderBatchQry",
         "currentBalanceQuery",
         "dayEndBalanceQuery",
+        "putRfiMaterialList",
     ] {
         assert!(spec.endpoint(api).is_some(), "{api}");
     }
+    // the RFI notification is told apart from the payout one by its business type
+    let rfi = &spec.api.notification.others[0];
+    assert_eq!(
+        (
+            rfi.name.as_str(),
+            rfi.ty.as_str(),
+            rfi.when.field.as_str(),
+            rfi.when.value.as_str()
+        ),
+        ("Rfi", "RfiNotification", "data.businessType", "PAYMENT")
+    );
     assert!(
         !spec.endpoint("paymentOrderBatchQry").unwrap().confirmed,
         "the batch query is marked unconfirmed"

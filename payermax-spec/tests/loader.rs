@@ -327,7 +327,7 @@ fn names_that_generated_rust_cannot_use() {
     ]);
     let expected = [
         "api.yaml:18:22: idempotency_key `country`: the SDK resolves payouts by `outTradeNo` only (hint: PayerMax's idempotency key is `outTradeNo` (reference §5.3))",
-        "api.yaml:20:14: fn_name `pay-again` cannot name a method of the generated Client (hint: use snake_case (`pay_again`), not one of `new`, `from_runtime`, `runtime`, `verify_notification`)",
+        "api.yaml:20:14: fn_name `pay-again` cannot name a method of the generated Client (hint: use snake_case (`pay_again`), not one of `new`, `from_runtime`, `runtime`, `verify_notification`, `verify_notice`)",
         "api.yaml:21:14: `PayRequest` is also the request type of `paymentOrderPay`: each endpoint needs a request type of its own (hint: declare a type for this endpoint (it may have the same fields))",
     ];
     for line in expected {
@@ -498,4 +498,37 @@ fn the_built_in_spec_cites_nothing_outside_the_repository() {
         );
     }
     assert!(spec.api.standards.contains_key("ISO-13616"));
+}
+
+#[test]
+fn other_notifications_name_a_variant_and_a_field_of_their_type() {
+    let others = "  ack: {code: SUCCESS, msg: Success}\n  others:\n    - {name: rfi, type: PayResponse, when: {field: statsu, value: X}}\n    - {name: Payout, type: PayResponse, when: {field: status.code, value: X}}\n    - {name: Fine, type: PayResponse, when: {field: status, value: PAYMENT}}\n";
+    let e = errors(&[("api.yaml", "  ack: {code: SUCCESS, msg: Success}\n", others)]);
+    assert_eq!(
+        e,
+        [
+            "api.yaml:24:14: notification name `rfi` must be an UpperCamelCase identifier (it is a variant of the generated `Notice`) (hint: write `Rfi`)",
+            "api.yaml:24:52: `statsu` is not a field of notification type `PayResponse` (no `statsu`) (hint: did you mean `status`?)",
+            "api.yaml:25:14: notification `Payout` is defined twice (first at line 21; `Payout` is the payout notification's)",
+            "api.yaml:25:55: `status.code` is not a field of notification type `PayResponse` (no `code`)",
+        ]
+    );
+    // A primitive answer (putRfiMaterialList's boolean `data`) is a response type; `amount` is
+    // a request format, not one.
+    let (_dir, loaded) = load_edited(&[(
+        "api.yaml",
+        "    response: PayResponse\n",
+        "    response: boolean\n",
+    )]);
+    assert!(loaded.is_ok(), "{loaded:?}");
+    let e = errors(&[(
+        "api.yaml",
+        "    response: PayResponse\n",
+        "    response: amount\n",
+    )]);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert!(
+        e[0].contains("response type `amount` is not a defined type"),
+        "{e:?}"
+    );
 }

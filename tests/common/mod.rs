@@ -3,7 +3,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use payermax::runtime::{Config, Environment, RetryPolicy};
-use payermax::{Client, PayoutNotification};
+use payermax::{Client, Notice, PayoutNotification, RfiNotification};
 use payermax_sandbox::{Merchant, Sandbox, SandboxConfig};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -113,11 +113,13 @@ pub async fn eventually(what: &str, mut check: impl FnMut() -> bool) {
     panic!("timed out waiting for {what}");
 }
 
-/// Receives notifications over real HTTP, verifies their signature with PayerMax's public
-/// key, records the verified ones and answers with the exact acknowledgement.
+/// Receives notifications over real HTTP at one URL, verifies their signature with PayerMax's
+/// public key, tells payout results from RFIs (`verify_notice`), records the verified ones and
+/// answers with the exact acknowledgement.
 pub struct Receiver {
     pub url: String,
     pub verified: Arc<Mutex<Vec<PayoutNotification>>>,
+    pub rfi: Arc<Mutex<Vec<RfiNotification>>>,
     pub rejected: Arc<Mutex<usize>>,
 }
 
@@ -126,24 +128,29 @@ impl Receiver {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}/payermax/notify", listener.local_addr().unwrap());
         let verified = Arc::new(Mutex::new(Vec::new()));
+        let rfi = Arc::new(Mutex::new(Vec::new()));
         let rejected = Arc::new(Mutex::new(0));
-        let (v, r) = (verified.clone(), rejected.clone());
+        let (v, f, r) = (verified.clone(), rfi.clone(), rejected.clone());
         tokio::spawn(async move {
             loop {
                 let Ok((mut socket, _)) = listener.accept().await else {
                     return;
                 };
-                let (v, r, key) = (v.clone(), r.clone(), key.clone());
+                let (v, f, r, key) = (v.clone(), f.clone(), r.clone(), key.clone());
                 tokio::spawn(async move {
                     let Some((sign, body)) = read_request(&mut socket).await else {
                         return;
                     };
-                    let reply = match payermax::verify_notification(&key, &body, sign.as_deref()) {
-                        Ok(n) => {
+                    let reply = match payermax::verify_notice(&key, &body, sign.as_deref()) {
+                        Ok(Notice::Payout(n)) => {
                             v.lock().unwrap().push(n);
                             payermax::NOTIFICATION_ACK
                         }
-                        Err(_) => {
+                        Ok(Notice::Rfi(n)) => {
+                            f.lock().unwrap().push(n);
+                            payermax::NOTIFICATION_ACK
+                        }
+                        Ok(_) | Err(_) => {
                             *r.lock().unwrap() += 1;
                             r#"{"code":"FAIL","msg":"bad signature"}"#
                         }
@@ -160,8 +167,20 @@ impl Receiver {
         Receiver {
             url,
             verified,
+            rfi,
             rejected,
         }
+    }
+
+    /// The RFI statuses received about `out_trade_no`, in order.
+    pub fn rfi_statuses(&self, out_trade_no: &str) -> Vec<String> {
+        self.rfi
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|n| n.data.relate_order_id.iter().any(|o| o == out_trade_no))
+            .map(|n| n.data.status.to_string())
+            .collect()
     }
 
     pub fn statuses(&self, out_trade_no: &str) -> Vec<String> {

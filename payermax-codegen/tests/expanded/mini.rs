@@ -1892,6 +1892,17 @@ One attempt, never retried.*/
     ) -> ::std::result::Result<PayResponse, ::payermax::__private::runtime::Error> {
         self.inner.verify_notification(body, sign)
     }
+    /// Verifies any notification PayerMax POSTs (the `sign` header over the raw body,
+    /// with this client's PayerMax public key), refuses one addressed to another
+    /// merchant or app, and decodes it as the kind it is: one entry point for one
+    /// callback URL. Answer PayerMax with [`NOTIFICATION_ACK`] once it is stored.
+    pub fn verify_notice(
+        &self,
+        body: &[u8],
+        sign: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<Notice, ::payermax::__private::runtime::Error> {
+        Notice::decode(self.inner.classify_notice(body, sign, NOTICE_KINDS)?, body)
+    }
 }
 /// Where a payout stands after an idempotent send.
 #[derive(Debug, Clone, PartialEq)]
@@ -1933,5 +1944,54 @@ pub fn verify_notification(
 }
 ///The exact body PayerMax expects in answer to a notification: `{"code":"SUCCESS","msg":"Success"}`.
 pub const NOTIFICATION_ACK: &str = "{\"code\":\"SUCCESS\",\"msg\":\"Success\"}";
+/// A verified notification, of the kind it turned out to be (see `Client::verify_notice`).
+#[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
+pub enum Notice {
+    /// The payout result (`notifyType` `PAYOUT`).
+    Payout(PayResponse),
+}
+/// How each kind of notification is told apart, in `Notice`'s order.
+pub static NOTICE_KINDS: &[::payermax::__private::runtime::NoticeKind] = &[
+    ::payermax::__private::runtime::NoticeKind {
+        field: "notifyType",
+        value: "PAYOUT",
+    },
+];
+impl Notice {
+    fn decode(
+        kind: usize,
+        body: &[u8],
+    ) -> ::std::result::Result<Notice, ::payermax::__private::runtime::Error> {
+        ::std::result::Result::Ok(
+            match kind {
+                _ => {
+                    Notice::Payout(
+                        ::payermax::__private::runtime::decode_notification(body)?,
+                    )
+                }
+            },
+        )
+    }
+}
+/// Verifies any notification's `sign` header over the raw body with PayerMax's public
+/// key and decodes it as the kind it is. Framework-agnostic: bytes in, value out. (It
+/// does not check the addressee: `Client::verify_notice` does.)
+pub fn verify_notice(
+    payermax_public_key: &::payermax::__private::runtime::PublicKey,
+    body: &[u8],
+    sign: ::std::option::Option<&str>,
+) -> ::std::result::Result<Notice, ::payermax::__private::runtime::Error> {
+    Notice::decode(
+        ::payermax::__private::runtime::classify_notice(
+            payermax_public_key,
+            body,
+            sign,
+            NOTICE_KINDS,
+        )?,
+        body,
+    )
+}
 
 fn main() {}

@@ -45,6 +45,7 @@ pub fn fast() -> Timings {
         settle: Duration::from_millis(50),
         pending_rule: Duration::from_millis(800),
         bounceback: Duration::from_millis(150),
+        rfi_deadline: Duration::from_millis(150),
     }
 }
 
