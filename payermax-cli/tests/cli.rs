@@ -37,7 +37,7 @@ fn spec_check_builtin_prints_a_summary() {
     let out = payermax(&["spec", "check"], None);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let summary = text(&out.stdout);
-    assert!(summary.starts_with("spec ok: 6 endpoints, "), "{summary}");
+    assert!(summary.starts_with("spec ok: 7 endpoints, "), "{summary}");
     assert!(summary.contains("rule levels: "), "{summary}");
 }
 
