@@ -74,7 +74,14 @@ fn payee_info() -> impl Strategy<Value = (String, String, PayeeInfo)> {
         }
         ("EG".to_owned(), "EGP".to_owned(), info)
     });
-    prop_oneof![pix, kr, sepa, fawry]
+    let meeza = text().prop_map(|acc| {
+        let info: PayeeInfo = payee::eg::MeezaNetwork::builder()
+            .account_no(acc)
+            .build()
+            .into();
+        ("EG".to_owned(), "EGP".to_owned(), info)
+    });
+    prop_oneof![pix, kr, sepa, fawry, meeza]
 }
 
 /// A violation as compared: path, code, message and level (both executors must agree on
@@ -101,12 +108,20 @@ proptest! {
         out_trade_no in "[A-Za-z0-9_!-]{0,70}",
         rail in proptest::bool::ANY,
         remark in proptest::option::of(text()),
+        // #15: another currency (a trade the country does not pay out in), a receiving
+        // currency, another country (the payee's method or organisation is not there).
+        other_currency in proptest::option::of(prop_oneof![Just("USD"), Just("MXN"), Just("EUR")]),
+        destination in proptest::option::of(prop_oneof![Just("BRL"), Just("EUR"), Just("USD")]),
+        other_country in proptest::option::of(prop_oneof![Just("MX"), Just("DE"), Just("BR")]),
     ) {
+        let currency = other_currency.map_or(currency, str::to_owned);
+        let country = other_country.map_or(country, str::to_owned);
         let trade = Trade::new(Amount::new(&amount).unwrap(), currency);
         let mut request = PaymentOrderPayRequest::new(out_trade_no, country, trade, payee);
-        if rail && request.country == "NO" {
+        if rail && matches!(request.country.as_str(), "NO" | "DE") {
             request.clearing_rail = Some(payermax::ClearingRail::Sepa);
         }
+        request.destination_currency = destination.map(str::to_owned);
         request.remark = remark;
         let typed = report(request.validate());
         let json = serde_json::to_value(&request).unwrap();

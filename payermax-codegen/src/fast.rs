@@ -552,10 +552,56 @@ fn market_block(market: &MarketPlan, unknown_type: &TokenStream) -> TokenStream 
         let checks = method_checks(market, m);
         quote!(#i => #checks,)
     });
+    // As the interpreter's `currency_rule`: `destinationCurrency` when sent, else
+    // `trade.currency`, is one the market pays out in.
+    let currency = (!market.decimals.is_empty()).then(|| {
+        let ok = one_of(&quote!(c), market.decimals.iter().map(|(c, _)| c.as_str()));
+        quote! {
+            if let __Option::Some(c) = destination_currency.or(currency) {
+                if !#ok { return false; }
+            }
+        }
+    });
     quote! {{
         let index: usize = #index;
+        #currency
         match index { #(#blocks)* _ => true }
     }}
+}
+
+/// `__payermax_org_listed(method_type, target_org)`: some market's method of the type lists the
+/// organisation (the interpreter's `Plan::org_listed_by` is not empty).
+fn org_listed_fn(plan: &Plan) -> TokenStream {
+    let mut by_type: Vec<(&str, Vec<&str>)> = Vec::new();
+    for m in plan
+        .countries
+        .iter()
+        .chain(&plan.rails)
+        .flat_map(|m| &m.methods)
+    {
+        let Some(org) = &m.org else { continue };
+        let orgs = match by_type.iter_mut().find(|(t, _)| *t == m.method_type) {
+            Some((_, orgs)) => orgs,
+            None => {
+                by_type.push((m.method_type.as_str(), Vec::new()));
+                match by_type.last_mut() {
+                    Some((_, orgs)) => orgs,
+                    None => continue,
+                }
+            }
+        };
+        orgs.extend(org.values.iter().map(String::as_str));
+    }
+    let arms = by_type.iter().map(|(t, orgs)| {
+        let ok = one_of(&quote!(o), orgs.iter().copied());
+        quote!(#t => #ok,)
+    });
+    quote! {
+        fn __payermax_org_listed(method_type: &str, target_org: __Option<&str>) -> bool {
+            let __Option::Some(o) = target_org else { return false; };
+            match method_type { #(#arms)* _ => false }
+        }
+    }
 }
 
 /// The country/rail method rules, as the interpreter's `select_by` + `method_rules`.
@@ -567,14 +613,30 @@ fn method_body(plan: &Plan) -> TokenStream {
     // The plan numbers the selecting keys first (`plan::KEYS`).
     let (country, rail, method_type) = (k(0), k(1), k(2));
     let (target_org, payee_type, amount, currency) = (k(3), k(4), k(5), k(6));
+    let destination_currency = k(7);
     let declared = one_of(
         &quote!(method_type),
         plan.method_types.iter().map(String::as_str),
     );
+    // A type the country does not list: the API-wide rules only, unless the organisation is
+    // another country's (the interpreter's `select_by`).
     let unknown = |market: &MarketPlan| match market.unlisted {
         Unlisted::Refused => quote!(return false),
-        Unlisted::DeclaredPass => quote!(return #declared),
+        Unlisted::DeclaredPass => {
+            quote!(return #declared && !__payermax_org_listed(method_type, target_org))
+        }
     };
+    let org_listed = org_listed_fn(plan);
+    // A country the spec knows only as a rail's, sent without `clearingRail`.
+    let mut rail_only: Vec<&str> = plan
+        .rails
+        .iter()
+        .flat_map(|r| r.reach.iter().flatten())
+        .map(String::as_str)
+        .filter(|c| plan.country(c).is_none())
+        .collect();
+    rail_only.sort_unstable();
+    let rail_only = one_of(&quote!(country), rail_only);
     let rails = plan.rails.iter().map(|r| {
         let name = r.key.as_str();
         let reach = r.reach.as_ref().map(|list| {
@@ -589,8 +651,13 @@ fn method_body(plan: &Plan) -> TokenStream {
         .iter()
         .map(|c| (c.key.as_str(), market_block(c, &unknown(c))))
         .collect();
-    let countries = dispatch(&quote!(country), &countries, &quote!(true));
+    let countries = dispatch(
+        &quote!(country),
+        &countries,
+        &quote!(!(rail.is_none() && #rail_only)),
+    );
     quote! {
+        #org_listed
         let (__Option::Some(country), __Option::Some(method_type)) = (#country, #method_type) else {
             return true;
         };
@@ -598,7 +665,9 @@ fn method_body(plan: &Plan) -> TokenStream {
         let payee_type: __Option<&str> = #payee_type;
         let amount: __Option<&str> = #amount;
         let currency: __Option<&str> = #currency;
-        match #rail {
+        let destination_currency: __Option<&str> = #destination_currency;
+        let rail: __Option<&str> = #rail;
+        match rail {
             #(#rails)*
             _ => {}
         }

@@ -212,6 +212,21 @@ pub fn payees(spec: &Spec) -> TokenStream {
         .iter()
         .chain(&spec.rails)
         .map(|m| market(spec, payee, m));
+    let payee_name = camel(&payee.name);
+    let constructors = constructors(spec, request);
+    // (`ClearingRail` exists when there are rails: the spec checks name them by it.)
+    let rail_trait = (!spec.rails.is_empty()).then(|| {
+        quote! {
+            /// A payee of a rail's method (SEPA, SWIFT): the payout names the rail and the
+            /// payee's country (see `PaymentOrderPayRequest::via_rail`).
+            pub trait RailPayee: ::std::convert::Into<super::#payee_name> {
+                /// The rail (`clearingRail`).
+                const CLEARING_RAIL: super::ClearingRail;
+                /// The currency the method pays out in.
+                const CURRENCY: super::Currency;
+            }
+        }
+    });
     quote! {
         /// Payee types per country (and rail) and payment method, with builders whose required
         /// fields are checked by the compiler.
@@ -219,7 +234,106 @@ pub fn payees(spec: &Spec) -> TokenStream {
             /// The state of a required builder field that has not been set.
             #[derive(Debug, Clone, Copy, Default)]
             pub struct Missing;
+            /// A payee of a country's method: the payout's `country` and currency are the
+            /// method's (see `PaymentOrderPayRequest::to_payee`).
+            pub trait CountryPayee: ::std::convert::Into<super::#payee_name> {
+                /// The country the method pays in.
+                const COUNTRY: super::Country;
+                /// The currency the method pays out in.
+                const CURRENCY: super::Currency;
+            }
+            #rail_trait
             #(#markets)*
+        }
+        #constructors
+    }
+}
+
+/// `to_payee` and `via_rail` on the payout request, when its shape is the one they fill:
+/// required `outTradeNo`, `country`, `trade` (`amount`, `currency`) and `payeeInfo`, in that
+/// order (the order of `new`'s arguments), and an optional `clearingRail`.
+fn constructors(spec: &Spec, request: &TypeDef) -> TokenStream {
+    let required: Vec<&str> = request
+        .fields
+        .iter()
+        .filter(|f| f.required && !f.list)
+        .map(|f| f.name.as_str())
+        .collect();
+    let trade = request
+        .fields
+        .iter()
+        .find(|f| f.name.value == "trade")
+        .and_then(|f| spec.type_def(&f.ty));
+    let trade_required: Vec<&str> = trade
+        .map(|t| {
+            t.fields
+                .iter()
+                .filter(|f| f.required && !f.list)
+                .map(|f| f.name.as_str())
+                .collect()
+        })
+        .unwrap_or_default();
+    let rail_field = request
+        .fields
+        .iter()
+        .any(|f| f.name.value == "clearingRail" && f.ty.value == "ClearingRail" && !f.required);
+    if required != ["outTradeNo", "country", "trade", "payeeInfo"]
+        || trade_required != ["amount", "currency"]
+        || !rail_field
+    {
+        return quote!();
+    }
+    let name = camel(&request.name);
+    let trade = camel(&trade.map(|t| t.name.value.clone()).unwrap_or_default());
+    let via_rail = (!spec.rails.is_empty()).then(|| {
+        quote! {
+            /// A payout of `amount` to a payee in `country` reached through a rail's method:
+            /// `clearingRail` and `trade.currency` come from the method, so the payee keeps
+            /// its rail (without it PayerMax would not apply the rail's rules, nor would
+            /// `validate()`, which refuses a rail-only country without one).
+            pub fn via_rail<P: payee::RailPayee>(
+                out_trade_no: impl ::std::convert::Into<::std::string::String>,
+                country: Country,
+                payee: P,
+                amount: &str,
+            ) -> ::std::result::Result<Self, ::payermax::AmountError> {
+                let amount = P::CURRENCY.amount(amount)?;
+                let mut request = Self::new(
+                    out_trade_no,
+                    country.as_str(),
+                    #trade::new(amount, P::CURRENCY.as_str()),
+                    payee.into(),
+                );
+                request.clearing_rail = ::std::option::Option::Some(P::CLEARING_RAIL);
+                ::std::result::Result::Ok(request)
+            }
+        }
+    });
+    quote! {
+        impl #name {
+            /// A payout of `amount` to a payee of a country's method, with the request's
+            /// `country` and `trade.currency` taken from the method: a payee cannot be sent
+            /// to another country or in another currency by mistake. `amount` must fit the
+            /// currency's precision (`"10.505"` in BRL is an error).
+            ///
+            /// For a payee reached through a rail (SEPA, SWIFT), see `via_rail`; to pay an
+            /// amount in another currency converted by PayerMax, build the request with `new`
+            /// and set `destinationCurrency`.
+            pub fn to_payee<P: payee::CountryPayee>(
+                out_trade_no: impl ::std::convert::Into<::std::string::String>,
+                payee: P,
+                amount: &str,
+            ) -> ::std::result::Result<Self, ::payermax::AmountError> {
+                let amount = P::CURRENCY.amount(amount)?;
+                ::std::result::Result::Ok(Self::new(
+                    out_trade_no,
+                    P::COUNTRY.as_str(),
+                    #trade::new(amount, P::CURRENCY.as_str()),
+                    payee.into(),
+                ))
+            }
+
+            #via_rail
         }
     }
 }
@@ -401,6 +515,24 @@ fn one_method(spec: &Spec, payee: &TypeDef, m: &Market, method: &MethodDef) -> T
     let market_key = m.key();
     let method_type_str = method.method_type.value.as_str();
     let currency = method.currency.value.as_str();
+    let currency_variant = camel(&method.currency);
+    let where_it_pays = if m.def.rail.is_some() {
+        let rail = camel(m.key());
+        quote! {
+            impl super::RailPayee for #name {
+                const CLEARING_RAIL: ClearingRail = ClearingRail::#rail;
+                const CURRENCY: Currency = Currency::#currency_variant;
+            }
+        }
+    } else {
+        let country = camel(m.key());
+        quote! {
+            impl super::CountryPayee for #name {
+                const COUNTRY: Country = Country::#country;
+                const CURRENCY: Currency = Currency::#currency_variant;
+            }
+        }
+    };
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq)]
@@ -438,6 +570,7 @@ fn one_method(spec: &Spec, payee: &TypeDef, m: &Market, method: &MethodDef) -> T
                 out
             }
         }
+        #where_it_pays
     }
 }
 

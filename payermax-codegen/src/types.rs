@@ -336,11 +336,27 @@ fn one_enum(e: &EnumDef) -> TokenStream {
 
 /// `Country` and `Currency` enums from the country files, with each currency's precision.
 pub fn markets(spec: &Spec) -> TokenStream {
-    let countries: Vec<_> = spec
+    let mut countries: Vec<_> = spec
         .countries
         .iter()
         .map(|m| (camel(m.key()), m.key().to_owned(), m.def.name.clone()))
         .collect();
+    // Countries reached only through a rail (SEPA's DE): a rail payee's request names one.
+    let mut reached: Vec<(String, String)> = Vec::new();
+    for rail in &spec.rails {
+        for code in rail.def.countries.iter().flatten() {
+            let known = countries.iter().any(|c| c.1 == code.value)
+                || reached.iter().any(|(c, _)| *c == code.value);
+            if !known {
+                reached.push((code.value.clone(), rail.key().to_owned()));
+            }
+        }
+    }
+    reached.sort();
+    countries.extend(reached.into_iter().map(|(code, rail)| {
+        let name = format!("reached through {rail}");
+        (camel(&code), code, name)
+    }));
     let c_ids = countries.iter().map(|c| &c.0);
     let c_ids2 = c_ids.clone();
     let c_codes = countries.iter().map(|c| &c.1);
@@ -363,12 +379,16 @@ pub fn markets(spec: &Spec) -> TokenStream {
     // `match *self`: with no countries (a spec of rails only) the enums are empty, and an
     // empty match is exhaustive on the value, not on a reference.
     quote! {
-        /// The countries the spec describes.
+        /// The countries the spec describes: those with a file of their own, then those its
+        /// rails reach.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum Country { #( #[doc = #c_docs] #c_ids, )* }
         impl Country {
             /// ISO 3166-1 alpha-2 code.
             pub const fn as_str(&self) -> &'static str { match *self { #(Country::#c_ids2 => #c_codes,)* } }
+        }
+        impl ::std::fmt::Display for Country {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result { f.write_str(self.as_str()) }
         }
         /// The currencies the spec's payout methods pay in, with their precision.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -383,6 +403,9 @@ pub fn markets(spec: &Spec) -> TokenStream {
             pub fn amount(&self, value: &str) -> ::std::result::Result<::payermax::Amount, ::payermax::AmountError> {
                 ::payermax::Amount::with_decimals(value, self.decimals())
             }
+        }
+        impl ::std::fmt::Display for Currency {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result { f.write_str(self.as_str()) }
         }
     }
 }

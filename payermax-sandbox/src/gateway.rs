@@ -543,7 +543,19 @@ fn pay(
     let details: Vec<Value> = found.iter().map(Violation::to_json).collect();
     let violations = violations_json(&found);
     if !violations.is_empty() {
-        let mut refusal = Reply::invalid(&violations);
+        // A method the request's country does not have (its type unlisted there, or an
+        // organisation of another country's) is PayerMax's documented PAYMENT_METHOD_NOT_EXIST
+        // ("The payment method does not exist", §16.2); any other broken rule names its field.
+        let missing_method = found.iter().any(|v| {
+            !v.is_advisory()
+                && (v.code == payermax_spec::ORG_ELSEWHERE
+                    || v.code == payermax_spec::METHOD_UNAVAILABLE)
+        });
+        let mut refusal = if missing_method {
+            Reply::documented(spec, "PAYMENT_METHOD_NOT_EXIST", None)
+        } else {
+            Reply::invalid(&violations)
+        };
         refusal.details = details;
         return (refusal, None);
     }

@@ -41,7 +41,7 @@ pub use semantic::{
     CLEARING_RAIL_ENUM, FIELD_VALIDATION_API, METHOD_TYPE_ENUM, PAYEE_TYPE_ENUM, PAYOUT_API,
     PRIMITIVES, STATUS_ENUM, enum_values,
 };
-pub use validate::{FieldReport, Level, Violation};
+pub use validate::{FieldReport, Level, METHOD_UNAVAILABLE, ORG_ELSEWHERE, Violation};
 
 use model::{ApiFile, EndpointDef, EnumDef, ErrorCodeDef, MarketFile, TypeDef};
 use std::path::PathBuf;

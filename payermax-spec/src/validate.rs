@@ -248,6 +248,7 @@ struct Keys<'v> {
     payee_type: Option<&'v str>,
     amount: Option<&'v str>,
     currency: Option<&'v str>,
+    destination_currency: Option<&'v str>,
 }
 
 impl<'v> Keys<'v> {
@@ -269,9 +270,18 @@ impl<'v> Keys<'v> {
             payee_type: text(field(payee, "payeeType")),
             amount: text(field(trade, "amount")),
             currency: text(field(trade, "currency")),
+            destination_currency: text(data.get("destinationCurrency")),
         }
     }
 }
+
+/// The violation code of a method type the country or rail does not offer (the sandbox
+/// answers `PAYMENT_METHOD_NOT_EXIST`).
+pub const METHOD_UNAVAILABLE: &str = "method_unavailable";
+
+/// The violation code of an organisation sent with a country that lists no method of its type
+/// while another country's method lists it (the sandbox answers `PAYMENT_METHOD_NOT_EXIST`).
+pub const ORG_ELSEWHERE: &str = "org_elsewhere";
 
 /// One exactly sized `String` from `&str` pieces: messages are built for every violation, and
 /// `format!` costs several times more.
@@ -652,7 +662,27 @@ impl Plan {
             }
             None => match self.country(country) {
                 Some(m) => m,
-                None => return Ok(None),
+                None => {
+                    // A country the spec knows only as a rail's (SEPA's DE) is paid through
+                    // that rail: without `clearingRail` no rule set applies and even a broken
+                    // IBAN would pass. (A `clearingRail` the spec does not describe, LOCAL, is
+                    // the merchant's contracted route: not checked.)
+                    let rails = self.rails_reaching(country);
+                    if keys.clearing_rail.is_none() && !rails.is_empty() {
+                        return Err(Violation::new(
+                            "clearingRail",
+                            "required",
+                            cat!(
+                                "is required for ",
+                                country,
+                                ": PayerMax pays it through ",
+                                &rails.join(" or ")
+                            ),
+                        )
+                        .with_param("rails", rails.join(",")));
+                    }
+                    return Ok(None);
+                }
             },
         };
         if let Some(method) = market
@@ -667,7 +697,32 @@ impl Plan {
         // API-wide rules only. A type the API does not declare (a typo: the enum takes unknown
         // values, as PayerMax may add some) and any other type on a rail (a bank-transfer
         // route) are refused.
+        //
+        // But an organisation the spec knows from another country's method of the type (EG
+        // WALLET's MEEZA sent with country MX) says the country is wrong: refused, naming
+        // where the organisation belongs.
         if market.unlisted == Unlisted::DeclaredPass && self.declares_method_type(method_type) {
+            let elsewhere = keys
+                .target_org
+                .map(|o| self.org_listed_by(method_type, o))
+                .unwrap_or_default();
+            if let (Some(org), false) = (keys.target_org, elsewhere.is_empty()) {
+                return Err(Violation::new(
+                    "payeeInfo.targetOrg",
+                    ORG_ELSEWHERE,
+                    cat!(
+                        org,
+                        " is an organisation of ",
+                        &elsewhere.join(", "),
+                        "; ",
+                        &market.key,
+                        " offers no ",
+                        method_type,
+                        " payouts (is country right?)"
+                    ),
+                )
+                .with_param("methods", elsewhere.join(",")));
+            }
             return Ok(None);
         }
         let mut offered: Vec<&str> = market
@@ -678,7 +733,7 @@ impl Plan {
         offered.dedup();
         Err(Violation::new(
             "payeeInfo.paymentMethodType",
-            "method_unavailable",
+            METHOD_UNAVAILABLE,
             format!(
                 "{} offers no {method_type} payouts (offered: {})",
                 market.key,
@@ -740,6 +795,7 @@ impl Plan {
                 );
             }
         }
+        currency_rule(market, keys, out);
         amount_rules(market, method, keys, out);
         for rule in &method.rules {
             let Some(rule_path) = self.path(rule.path) else {
@@ -812,6 +868,51 @@ fn at_level(out: &mut [Violation], from: usize, level: Level) {
             v.level = level;
         }
     }
+}
+
+/// The payout's currency is one the market pays out in (its `currencies:`, from PayerMax's
+/// supported-currency page and method pages): a Mexico bank transfer in `BRL` is refused.
+///
+/// Trades in another currency exist (PayerMax converts them: reference §9.1, and its test page
+/// speaks of non-local-currency trades), so a request that says what the payee receives,
+/// `destinationCurrency`, may trade in any currency; then `destinationCurrency` is the one
+/// checked. A market that lists no currencies is not checked.
+fn currency_rule(market: &MarketPlan, keys: &Keys<'_>, out: &mut Vec<Violation>) {
+    let (path, currency) = match (keys.destination_currency, keys.currency) {
+        (Some(d), _) => ("destinationCurrency", d),
+        (None, Some(c)) => ("trade.currency", c),
+        (None, None) => return,
+    };
+    if market.pays_in(currency) {
+        return;
+    }
+    let listed: Vec<&str> = market.decimals.iter().map(|(c, _)| c.as_str()).collect();
+    let hint = if path == "trade.currency" {
+        cat!(
+            " (to pay a ",
+            currency,
+            " amount converted by PayerMax, send destinationCurrency ",
+            listed.first().copied().unwrap_or_default(),
+            ")"
+        )
+    } else {
+        String::new()
+    };
+    out.push(
+        Violation::new(
+            path,
+            "currency",
+            cat!(
+                &market.key,
+                " pays out in ",
+                &listed.join(", "),
+                ", not ",
+                currency,
+                &hint
+            ),
+        )
+        .with_param("allowed", listed.join(",")),
+    );
 }
 
 fn amount_rules(

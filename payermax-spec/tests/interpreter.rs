@@ -101,9 +101,75 @@ fn amount_limits_and_format() {
         report(&spec, &data),
         ["trade.amount: `1e3` is not a decimal amount such as 10 or 10.50 [amount_format]"]
     );
-    // Limits are in the method's currency: a USD trade is not held to BRL limits.
+    // Limits are in the method's currency: a USD trade converted to BRL (destinationCurrency
+    // says what the payee receives) is not held to BRL limits.
     data["trade"] = json!({"amount": "9000", "currency": "USD"});
+    data["destinationCurrency"] = json!("BRL");
     assert_eq!(report(&spec, &data), Vec::<String>::new());
+}
+
+#[test]
+fn a_currency_the_country_does_not_pay_out_in_is_refused() {
+    let spec = spec();
+    // A Brazil PIX payout in MXN, with no destinationCurrency: refused (#15).
+    let mut data = pix();
+    data["trade"] = json!({"amount": "10", "currency": "MXN"});
+    assert_eq!(
+        report(&spec, &data),
+        [
+            "trade.currency: BR pays out in BRL, not MXN (to pay a MXN amount converted by PayerMax, send destinationCurrency BRL) [currency]"
+        ]
+    );
+    // Saying what the payee receives makes it a conversion; a receiving currency the country
+    // does not pay in is refused in its turn.
+    data["destinationCurrency"] = json!("BRL");
+    assert_eq!(report(&spec, &data), Vec::<String>::new());
+    data["destinationCurrency"] = json!("MXN");
+    assert_eq!(
+        report(&spec, &data),
+        ["destinationCurrency: BR pays out in BRL, not MXN [currency]"]
+    );
+}
+
+#[test]
+fn a_rail_country_without_its_rail_and_an_organisation_of_another_country_are_refused() {
+    let spec = spec();
+    // A SEPA payee whose request lost its rail: DE has no file of its own, SEPA reaches it.
+    let sepa = json!({
+        "outTradeNo": "o_1", "country": "DE",
+        "trade": {"amount": "10", "currency": "EUR"},
+        "payeeInfo": {"paymentMethodType": "BANK_TRANSFER",
+                      "accountInfo": {"accountNo": "DE00 not an iban"}},
+    });
+    assert_eq!(
+        report(&spec, &sepa),
+        ["clearingRail: is required for DE: PayerMax pays it through SEPA [required]"]
+    );
+    // A route the spec does not describe (the merchant's contracted LOCAL rail) is not checked.
+    let mut local = sepa.clone();
+    local["clearingRail"] = json!("LOCAL");
+    assert_eq!(report(&spec, &local), Vec::<String>::new());
+    // Egypt's Meeza wallet sent with country MX: MX lists no WALLET method (built-in spec).
+    let spec = payermax_spec::builtin().unwrap();
+    let meeza = json!({
+        "outTradeNo": "o_2", "country": "MX",
+        "trade": {"amount": "10", "currency": "MXN"},
+        "payeeInfo": {"paymentMethodType": "WALLET", "targetOrg": "MEEZA_NETWORK",
+                      "accountInfo": {"accountNo": "01012345678"}},
+    });
+    let found = report(&spec, &meeza);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].starts_with("payeeInfo.targetOrg: MEEZA_NETWORK is an organisation of EG WALLET")
+            && found[0]
+                .ends_with("; MX offers no WALLET payouts (is country right?) [org_elsewhere]"),
+        "{found:?}"
+    );
+    // An organisation no country lists keeps the tolerant reading (country lists are not
+    // known to be complete).
+    let mut unknown_org = meeza.clone();
+    unknown_org["payeeInfo"]["targetOrg"] = json!("SOMEWALLET");
+    assert_eq!(report(&spec, &unknown_org), Vec::<String>::new());
 }
 
 #[test]

@@ -501,13 +501,18 @@ impl<'de> ::payermax::__private::serde::Deserialize<'de> for PayoutStatus {
         ::std::result::Result::Ok(PayoutStatus::from(s.as_ref()))
     }
 }
-/// The countries the spec describes.
+/// The countries the spec describes: those with a file of their own, then those its
+/// rails reach.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Country {
     ///Brazil (BR).
     Br,
     ///Norway (NO).
     No,
+    ///reached through SEPA (AT).
+    At,
+    ///reached through SEPA (DE).
+    De,
 }
 impl Country {
     /// ISO 3166-1 alpha-2 code.
@@ -515,7 +520,14 @@ impl Country {
         match *self {
             Country::Br => "BR",
             Country::No => "NO",
+            Country::At => "AT",
+            Country::De => "DE",
         }
+    }
+}
+impl ::std::fmt::Display for Country {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 /// The currencies the spec's payout methods pay in, with their precision.
@@ -554,12 +566,33 @@ impl Currency {
         ::payermax::Amount::with_decimals(value, self.decimals())
     }
 }
+impl ::std::fmt::Display for Currency {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Payee types per country (and rail) and payment method, with builders whose required
 /// fields are checked by the compiler.
 pub mod payee {
     /// The state of a required builder field that has not been set.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct Missing;
+    /// A payee of a country's method: the payout's `country` and currency are the
+    /// method's (see `PaymentOrderPayRequest::to_payee`).
+    pub trait CountryPayee: ::std::convert::Into<super::PayeeInfo> {
+        /// The country the method pays in.
+        const COUNTRY: super::Country;
+        /// The currency the method pays out in.
+        const CURRENCY: super::Currency;
+    }
+    /// A payee of a rail's method (SEPA, SWIFT): the payout names the rail and the
+    /// payee's country (see `PaymentOrderPayRequest::via_rail`).
+    pub trait RailPayee: ::std::convert::Into<super::PayeeInfo> {
+        /// The rail (`clearingRail`).
+        const CLEARING_RAIL: super::ClearingRail;
+        /// The currency the method pays out in.
+        const CURRENCY: super::Currency;
+    }
     ///Payees for Brazil (BR).
     pub mod br {
         #[allow(unused_imports)]
@@ -649,6 +682,10 @@ Build it with [`Pix::builder`]; the compiler refuses `build()` until every requi
                 };
                 out
             }
+        }
+        impl super::CountryPayee for Pix {
+            const COUNTRY: Country = Country::Br;
+            const CURRENCY: Currency = Currency::Brl;
         }
         /**A payee for BR BANK_TRANSFER (bank_transfer): `BANK_TRANSFER` in BRL.
 
@@ -763,6 +800,10 @@ Build it with [`BankTransfer::builder`]; the compiler refuses `build()` until ev
                 out
             }
         }
+        impl super::CountryPayee for BankTransfer {
+            const COUNTRY: Country = Country::Br;
+            const CURRENCY: Currency = Currency::Brl;
+        }
     }
     ///Payees for Norway (NO).
     pub mod no {
@@ -851,6 +892,10 @@ Build it with [`BankTransfer::builder`]; the compiler refuses `build()` until ev
                 };
                 out
             }
+        }
+        impl super::CountryPayee for BankTransfer {
+            const COUNTRY: Country = Country::No;
+            const CURRENCY: Currency = Currency::Nok;
         }
     }
     ///Payees for Single Euro Payments Area (SEPA).
@@ -985,6 +1030,55 @@ Build it with [`Sepa::builder`]; the compiler refuses `build()` until every requ
                 out
             }
         }
+        impl super::RailPayee for Sepa {
+            const CLEARING_RAIL: ClearingRail = ClearingRail::Sepa;
+            const CURRENCY: Currency = Currency::Eur;
+        }
+    }
+}
+impl PayRequest {
+    /// A payout of `amount` to a payee of a country's method, with the request's
+    /// `country` and `trade.currency` taken from the method: a payee cannot be sent
+    /// to another country or in another currency by mistake. `amount` must fit the
+    /// currency's precision (`"10.505"` in BRL is an error).
+    ///
+    /// For a payee reached through a rail (SEPA, SWIFT), see `via_rail`; to pay an
+    /// amount in another currency converted by PayerMax, build the request with `new`
+    /// and set `destinationCurrency`.
+    pub fn to_payee<P: payee::CountryPayee>(
+        out_trade_no: impl ::std::convert::Into<::std::string::String>,
+        payee: P,
+        amount: &str,
+    ) -> ::std::result::Result<Self, ::payermax::AmountError> {
+        let amount = P::CURRENCY.amount(amount)?;
+        ::std::result::Result::Ok(
+            Self::new(
+                out_trade_no,
+                P::COUNTRY.as_str(),
+                Trade::new(amount, P::CURRENCY.as_str()),
+                payee.into(),
+            ),
+        )
+    }
+    /// A payout of `amount` to a payee in `country` reached through a rail's method:
+    /// `clearingRail` and `trade.currency` come from the method, so the payee keeps
+    /// its rail (without it PayerMax would not apply the rail's rules, nor would
+    /// `validate()`, which refuses a rail-only country without one).
+    pub fn via_rail<P: payee::RailPayee>(
+        out_trade_no: impl ::std::convert::Into<::std::string::String>,
+        country: Country,
+        payee: P,
+        amount: &str,
+    ) -> ::std::result::Result<Self, ::payermax::AmountError> {
+        let amount = P::CURRENCY.amount(amount)?;
+        let mut request = Self::new(
+            out_trade_no,
+            country.as_str(),
+            Trade::new(amount, P::CURRENCY.as_str()),
+            payee.into(),
+        );
+        request.clearing_rail = ::std::option::Option::Some(P::CLEARING_RAIL);
+        ::std::result::Result::Ok(request)
     }
 }
 /// Every documented error code and what to do after it, from the spec.
@@ -998,7 +1092,7 @@ pub static ERROR_TABLE: &[(&str, ::payermax::__private::runtime::RetryClass)] = 
 pub fn loaded_plan() -> &'static ::payermax::__private::spec::plan::Plan {
     static PLAN: ::std::sync::OnceLock<::payermax::__private::spec::plan::Plan> = ::std::sync::OnceLock::new();
     PLAN.get_or_init(|| match ::payermax::__private::spec::plan::Plan::from_json(
-        r#"{"types":[{"name":"PayRequest","fields":[{"name":"outTradeNo","kind":"Text","required":true,"len":{"max":63},"pattern":{"source":"^[A-Za-z0-9_]{1,63}$","class":{"Bytes":{"class":10633823849912963253799171395480977408,"min":1,"max":63}}}},{"name":"country","kind":"Text","required":true},{"name":"clearingRail","kind":{"Enum":2}},{"name":"trade","kind":{"Object":1},"required":true},{"name":"payeeInfo","kind":{"Object":2},"required":true}]},{"name":"Trade","fields":[{"name":"amount","kind":"Amount","required":true,"len":{"max":12}},{"name":"currency","kind":"Text","required":true}]},{"name":"PayeeInfo","fields":[{"name":"paymentMethodType","kind":{"Enum":0},"required":true},{"name":"targetOrg","kind":"Text"},{"name":"payeeType","kind":{"Enum":1}},{"name":"accountInfo","kind":{"Object":3},"required":true},{"name":"bankInfo","kind":{"Object":4}},{"name":"name","kind":{"Object":5}}]},{"name":"AccountInfo","fields":[{"name":"accountNo","kind":"Text","required":true,"len":{"max":128}}]},{"name":"BankInfo","fields":[{"name":"bankCode","kind":"Text","len":{"max":64}}]},{"name":"Name","fields":[{"name":"firstName","kind":"Text","len":{"max":64}},{"name":"lastName","kind":"Text","len":{"max":64}}]},{"name":"PayResponse","fields":[{"name":"status","kind":{"Enum":3}}]}],"enums":[{"name":"PaymentMethodType","values":["BANK_TRANSFER","REALTIME_PAYMENT"],"lenient":true},{"name":"PayeeType","values":["PERSONAL","CORPORATION"],"lenient":true},{"name":"ClearingRail","values":["SEPA","LOCAL"]},{"name":"PayoutStatus","values":["PENDING","SUCCESS","FAILED","BOUNCEBACK"],"lenient":true}],"payout":0,"rule_roots":[0],"method_types":["BANK_TRANSFER","REALTIME_PAYMENT"],"paths":[{"text":"country"},{"text":"clearingRail"},{"text":"payeeInfo.paymentMethodType"},{"text":"payeeInfo.targetOrg"},{"text":"payeeInfo.payeeType"},{"text":"trade.amount"},{"text":"trade.currency"},{"text":"payeeInfo.accountInfo.accountNo"},{"text":"payeeInfo.name"},{"text":"payeeInfo.bankInfo.bankCode"}],"countries":[{"key":"BR","rail":false,"decimals":[["BRL",2]],"methods":[{"id":"pix","method_type":"REALTIME_PAYMENT","currency":"BRL","what":"BR REALTIME_PAYMENT (pix)","org":{"required":true,"values":["PIX"],"refuse_unlisted":true},"limits":{"min":{"value":"0.01","digits":["","01"]},"max":{"value":"5000","digits":["5000",""]}},"rules":[{"path":7,"pattern":{"source":"^[0-9]+$","class":{"Bytes":{"class":287948901175001088,"min":1,"max":null}}}}]},{"id":"bank_transfer","method_type":"BANK_TRANSFER","currency":"BRL","what":"BR BANK_TRANSFER (bank_transfer)","limits":{},"rules":[{"path":8,"required":true}]}],"by_type":[{"method_type":"REALTIME_PAYMENT","first":0},{"method_type":"BANK_TRANSFER","first":1}],"unlisted":"DeclaredPass"},{"key":"NO","rail":false,"decimals":[["NOK",2]],"methods":[{"id":"bank_transfer","method_type":"BANK_TRANSFER","currency":"NOK","what":"NO BANK_TRANSFER (bank_transfer)","limits":{},"rules":[]}],"by_type":[{"method_type":"BANK_TRANSFER","first":0}],"unlisted":"DeclaredPass"}],"rails":[{"key":"SEPA","rail":true,"reach":["AT","NO","DE"],"decimals":[["EUR",2]],"methods":[{"id":"sepa","method_type":"BANK_TRANSFER","currency":"EUR","what":"SEPA BANK_TRANSFER (sepa)","limits":{},"rules":[{"path":7,"required":true,"check":"Iban"},{"path":9,"required":true,"check":"SwiftBic"}]}],"by_type":[{"method_type":"BANK_TRANSFER","first":0}],"unlisted":"Refused"}],"transitions":[["PENDING","SUCCESS"]],"fingerprint":10816252109147996434}"#,
+        r#"{"types":[{"name":"PayRequest","fields":[{"name":"outTradeNo","kind":"Text","required":true,"len":{"max":63},"pattern":{"source":"^[A-Za-z0-9_]{1,63}$","class":{"Bytes":{"class":10633823849912963253799171395480977408,"min":1,"max":63}}}},{"name":"country","kind":"Text","required":true},{"name":"clearingRail","kind":{"Enum":2}},{"name":"trade","kind":{"Object":1},"required":true},{"name":"payeeInfo","kind":{"Object":2},"required":true}]},{"name":"Trade","fields":[{"name":"amount","kind":"Amount","required":true,"len":{"max":12}},{"name":"currency","kind":"Text","required":true}]},{"name":"PayeeInfo","fields":[{"name":"paymentMethodType","kind":{"Enum":0},"required":true},{"name":"targetOrg","kind":"Text"},{"name":"payeeType","kind":{"Enum":1}},{"name":"accountInfo","kind":{"Object":3},"required":true},{"name":"bankInfo","kind":{"Object":4}},{"name":"name","kind":{"Object":5}}]},{"name":"AccountInfo","fields":[{"name":"accountNo","kind":"Text","required":true,"len":{"max":128}}]},{"name":"BankInfo","fields":[{"name":"bankCode","kind":"Text","len":{"max":64}}]},{"name":"Name","fields":[{"name":"firstName","kind":"Text","len":{"max":64}},{"name":"lastName","kind":"Text","len":{"max":64}}]},{"name":"PayResponse","fields":[{"name":"status","kind":{"Enum":3}}]}],"enums":[{"name":"PaymentMethodType","values":["BANK_TRANSFER","REALTIME_PAYMENT"],"lenient":true},{"name":"PayeeType","values":["PERSONAL","CORPORATION"],"lenient":true},{"name":"ClearingRail","values":["SEPA","LOCAL"]},{"name":"PayoutStatus","values":["PENDING","SUCCESS","FAILED","BOUNCEBACK"],"lenient":true}],"payout":0,"rule_roots":[0],"method_types":["BANK_TRANSFER","REALTIME_PAYMENT"],"paths":[{"text":"country"},{"text":"clearingRail"},{"text":"payeeInfo.paymentMethodType"},{"text":"payeeInfo.targetOrg"},{"text":"payeeInfo.payeeType"},{"text":"trade.amount"},{"text":"trade.currency"},{"text":"destinationCurrency"},{"text":"payeeInfo.accountInfo.accountNo"},{"text":"payeeInfo.name"},{"text":"payeeInfo.bankInfo.bankCode"}],"countries":[{"key":"BR","rail":false,"decimals":[["BRL",2]],"methods":[{"id":"pix","method_type":"REALTIME_PAYMENT","currency":"BRL","what":"BR REALTIME_PAYMENT (pix)","org":{"required":true,"values":["PIX"],"refuse_unlisted":true},"limits":{"min":{"value":"0.01","digits":["","01"]},"max":{"value":"5000","digits":["5000",""]}},"rules":[{"path":8,"pattern":{"source":"^[0-9]+$","class":{"Bytes":{"class":287948901175001088,"min":1,"max":null}}}}]},{"id":"bank_transfer","method_type":"BANK_TRANSFER","currency":"BRL","what":"BR BANK_TRANSFER (bank_transfer)","limits":{},"rules":[{"path":9,"required":true}]}],"by_type":[{"method_type":"REALTIME_PAYMENT","first":0},{"method_type":"BANK_TRANSFER","first":1}],"unlisted":"DeclaredPass"},{"key":"NO","rail":false,"decimals":[["NOK",2]],"methods":[{"id":"bank_transfer","method_type":"BANK_TRANSFER","currency":"NOK","what":"NO BANK_TRANSFER (bank_transfer)","limits":{},"rules":[]}],"by_type":[{"method_type":"BANK_TRANSFER","first":0}],"unlisted":"DeclaredPass"}],"rails":[{"key":"SEPA","rail":true,"reach":["AT","NO","DE"],"decimals":[["EUR",2]],"methods":[{"id":"sepa","method_type":"BANK_TRANSFER","currency":"EUR","what":"SEPA BANK_TRANSFER (sepa)","limits":{},"rules":[{"path":8,"required":true,"check":"Iban"},{"path":10,"required":true,"check":"SwiftBic"}]}],"by_type":[{"method_type":"BANK_TRANSFER","first":0}],"unlisted":"Refused"}],"transitions":[["PENDING","SUCCESS"]],"fingerprint":10816252109147996434}"#,
     ) {
         ::std::result::Result::Ok(plan) => plan,
         ::std::result::Result::Err(e) => {
@@ -1482,6 +1576,15 @@ const _: () = {
         payout: bool,
         advisory: bool,
     ) -> bool {
+        fn __payermax_org_listed(method_type: &str, target_org: __Option<&str>) -> bool {
+            let __Option::Some(o) = target_org else {
+                return false;
+            };
+            match method_type {
+                "REALTIME_PAYMENT" => ::core::matches!(o, "PIX"),
+                _ => false,
+            }
+        }
         let (__Option::Some(country), __Option::Some(method_type)) = (
             req.__payermax_field(0usize).text(),
             req.__payermax_field(2usize).text(),
@@ -1492,7 +1595,9 @@ const _: () = {
         let payee_type: __Option<&str> = req.__payermax_field(4usize).text();
         let amount: __Option<&str> = req.__payermax_field(5usize).text();
         let currency: __Option<&str> = req.__payermax_field(6usize).text();
-        match req.__payermax_field(1usize).text() {
+        let destination_currency: __Option<&str> = req.__payermax_field(7usize).text();
+        let rail: __Option<&str> = req.__payermax_field(1usize).text();
+        match rail {
             __Option::Some("SEPA") => {
                 if !::core::matches!(country, "AT" | "NO" | "DE") {
                     return false;
@@ -1505,6 +1610,11 @@ const _: () = {
                         (13usize, 6518148810054692549713558651202u128) => 0usize,
                         _ => return false,
                     };
+                    if let __Option::Some(c) = destination_currency.or(currency) {
+                        if !::core::matches!(c, "EUR") {
+                            return false;
+                        }
+                    }
                     match index {
                         0usize => {
                             if let (__Option::Some(amount), __Option::Some(currency)) = (
@@ -1528,7 +1638,7 @@ const _: () = {
                                     if currency == "EUR" {}
                                 }
                             }
-                            match req.__payermax_field(7usize) {
+                            match req.__payermax_field(8usize) {
                                 __fast::Field::Str(s) => {
                                     if __fast::NamedCheck::Iban.check(s).is_err() {
                                         return false;
@@ -1541,7 +1651,7 @@ const _: () = {
                                     }
                                 }
                             }
-                            match req.__payermax_field(9usize) {
+                            match req.__payermax_field(10usize) {
                                 __fast::Field::Str(s) => {
                                     if __fast::NamedCheck::SwiftBic.check(s).is_err() {
                                         return false;
@@ -1573,9 +1683,14 @@ const _: () = {
                     _ => {
                         return ::core::matches!(
                             method_type, "BANK_TRANSFER" | "REALTIME_PAYMENT"
-                        );
+                        ) && !__payermax_org_listed(method_type, target_org);
                     }
                 };
+                if let __Option::Some(c) = destination_currency.or(currency) {
+                    if !::core::matches!(c, "BRL") {
+                        return false;
+                    }
+                }
                 match index {
                     0usize => {
                         match target_org {
@@ -1622,7 +1737,7 @@ const _: () = {
                                 }
                             }
                         }
-                        match req.__payermax_field(7usize) {
+                        match req.__payermax_field(8usize) {
                             __fast::Field::Str(s) => {
                                 if !__fast::bytes_match::<
                                     287948901175001088u128,
@@ -1662,7 +1777,7 @@ const _: () = {
                                 if currency == "BRL" {}
                             }
                         }
-                        match req.__payermax_field(8usize) {
+                        match req.__payermax_field(9usize) {
                             __fast::Field::Str(s) => {}
                             __fast::Field::Present => {}
                             __fast::Field::Absent => {
@@ -1685,9 +1800,14 @@ const _: () = {
                     _ => {
                         return ::core::matches!(
                             method_type, "BANK_TRANSFER" | "REALTIME_PAYMENT"
-                        );
+                        ) && !__payermax_org_listed(method_type, target_org);
                     }
                 };
+                if let __Option::Some(c) = destination_currency.or(currency) {
+                    if !::core::matches!(c, "NOK") {
+                        return false;
+                    }
+                }
                 match index {
                     0usize => {
                         if let (__Option::Some(amount), __Option::Some(currency)) = (
@@ -1716,7 +1836,7 @@ const _: () = {
                     _ => true,
                 }
             }
-            _ => true,
+            _ => !(rail.is_none() && ::core::matches!(country, "AT" | "DE")),
         }
     }
     #[automatically_derived]
@@ -1792,7 +1912,8 @@ const _: () = {
                         __Option::None => __fast::Field::Absent,
                     }
                 }
-                7usize => {
+                7usize => __fast::Field::Absent,
+                8usize => {
                     match __Option::Some(self)
                         .map(|x| &x.payee_info)
                         .map(|x| &x.account_info)
@@ -1803,7 +1924,7 @@ const _: () = {
                         __Option::None => __fast::Field::Absent,
                     }
                 }
-                8usize => {
+                9usize => {
                     __fast::Field::present(
                         __Option::Some(self)
                             .map(|x| &x.payee_info)
@@ -1811,7 +1932,7 @@ const _: () = {
                             .is_some_and(|o| __doc::Doc::any_present(o)),
                     )
                 }
-                9usize => {
+                10usize => {
                     match __Option::Some(self)
                         .map(|x| &x.payee_info)
                         .and_then(|x| x.bank_info.as_ref())

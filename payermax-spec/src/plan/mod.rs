@@ -61,8 +61,9 @@ pub struct Plan {
     pub fingerprint: u64,
 }
 
-/// The fields that select a method and that its amount rules read: [`Plan::paths`] 0 to 6.
-pub const KEYS: [&str; 7] = [
+/// The fields that select a method and that its amount and currency rules read:
+/// [`Plan::paths`] 0 to 7.
+pub const KEYS: [&str; 8] = [
     "country",
     "clearingRail",
     "payeeInfo.paymentMethodType",
@@ -70,6 +71,7 @@ pub const KEYS: [&str; 7] = [
     "payeeInfo.payeeType",
     "trade.amount",
     "trade.currency",
+    "destinationCurrency",
 ];
 
 /// Fields that select the rule set: always part of it (element validation reports them as
@@ -337,6 +339,12 @@ impl MarketPlan {
             .map(|&(_, d)| d)
     }
 
+    /// Whether the market pays out in `currency` (its `currencies:`; a market that lists none
+    /// is not checked).
+    pub fn pays_in(&self, currency: &str) -> bool {
+        self.decimals.is_empty() || self.decimals.iter().any(|(c, _)| c == currency)
+    }
+
     /// The method a request of `method_type` (and `target_org`) selects: the first method of
     /// the type that lists the organisation, else the first of the type. `None`: the market
     /// does not list the type.
@@ -510,6 +518,37 @@ impl Plan {
     /// The rail `name`.
     pub fn rail(&self, name: &str) -> Option<&MarketPlan> {
         self.rails.iter().find(|m| m.key == name)
+    }
+
+    /// The methods of `method_type` in any country or rail that list organisation `org`, as
+    /// messages name them ("EG WALLET (meeza)").
+    pub fn org_listed_by(&self, method_type: &str, org: &str) -> Vec<&str> {
+        self.countries
+            .iter()
+            .chain(&self.rails)
+            .flat_map(|m| &m.methods)
+            .filter(|m| m.method_type == method_type)
+            .filter(|m| {
+                m.org
+                    .as_ref()
+                    .is_some_and(|o| o.values.iter().any(|v| v == org))
+            })
+            .map(|m| m.what.as_str())
+            .collect()
+    }
+
+    /// The rails whose list of countries names `country` (SEPA for DE): a country the spec
+    /// has no file for is reached through one of them.
+    pub fn rails_reaching(&self, country: &str) -> Vec<&str> {
+        self.rails
+            .iter()
+            .filter(|r| {
+                r.reach
+                    .as_ref()
+                    .is_some_and(|l| l.iter().any(|c| c == country))
+            })
+            .map(|r| r.key.as_str())
+            .collect()
     }
 
     /// Whether the API declares the payment method type `t`.
