@@ -31,19 +31,21 @@
 //!
 //! ## Notifications
 //!
-//! Framework-agnostic: the raw body and the `sign` header in, a verified notification out;
-//! answer with [`NOTIFICATION_ACK`]. [`runtime::OrderView::apply`] then ignores duplicates and
-//! refuses impossible transitions.
+//! With the `axum` feature, `payermax::axum::notifications(client, handler)` is the whole
+//! webhook: a route that verifies, decodes, calls your async function and answers PayerMax.
+//! Without it, framework-agnostic: the raw body and the `sign` header in, a verified
+//! [`Notice`] (a payout result or an RFI) out; answer with [`NOTIFICATION_ACK`].
+//! [`runtime::OrderView::apply`] then ignores duplicates and refuses impossible transitions.
 //!
 //! ```
 //! fn on_notification(client: &payermax::Client, body: &[u8], sign: Option<&str>) -> (u16, &'static str) {
-//!     match client.verify_notification(body, sign) {
-//!         Ok(n) => {
-//!             println!("{} is now {}", n.data.out_trade_no, n.data.status);
-//!             (200, payermax::NOTIFICATION_ACK)
-//!         }
-//!         Err(_) => (401, "signature does not verify"),
+//!     match client.verify_notice(body, sign) {
+//!         Ok(payermax::Notice::Payout(n)) => println!("{} is now {}", n.data.out_trade_no, n.data.status),
+//!         Ok(payermax::Notice::Rfi(n)) => println!("RFI {} for {:?}", n.data.rfi_no, n.data.relate_order_id),
+//!         Ok(_) => {}
+//!         Err(_) => return (401, "signature does not verify"),
 //!     }
+//!     (200, payermax::NOTIFICATION_ACK)
 //! }
 //! ```
 //!
@@ -60,6 +62,8 @@ extern crate self as payermax;
 #[path = "private.rs"]
 pub mod __private;
 mod amount;
+#[cfg(feature = "axum")]
+pub mod axum;
 pub mod batch;
 pub mod bulk;
 pub mod ledger;

@@ -95,7 +95,10 @@ fn typed_constructors_fill_country_rail_and_currency_from_the_method() {
         "99.99",
     )
     .unwrap();
-    assert_eq!(refused(&broken), ["payeeInfo.accountInfo.accountNo [check]"]);
+    assert_eq!(
+        refused(&broken),
+        ["payeeInfo.accountInfo.accountNo [check]"]
+    );
 
     // The amount follows the method's currency precision.
     let too_precise = PaymentOrderPayRequest::to_payee("o_krw", mexico(), "10.505");

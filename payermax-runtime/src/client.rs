@@ -251,7 +251,7 @@ impl Client {
             .post(url)
             .header(reqwest::header::CONTENT_TYPE, "application/json")
             .header(reqwest::header::ACCEPT, "application/json")
-            .header("sign", sign)
+            .header(crate::SIGN_HEADER, sign)
             .body(body);
         if let Some(token) = &self.inner.auth_token {
             request = request.header("merchant_auth_token", token.clone());
@@ -264,7 +264,7 @@ impl Client {
         // A `sign` header that is not text is a bad signature, not a missing one.
         let sign = response
             .headers()
-            .get("sign")
+            .get(crate::SIGN_HEADER)
             .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
         let bytes = read_body(api, response, config).await?;
         decode_response(

@@ -35,6 +35,9 @@ pub mod payout;
 pub mod retry;
 pub mod validation;
 
+/// The HTTP header that carries the signature of a request, an answer or a notification.
+pub const SIGN_HEADER: &str = "sign";
+
 pub use client::Client;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{Config, ConfigBuilder, Environment};

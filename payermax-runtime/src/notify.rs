@@ -1,24 +1,24 @@
 //! Payout result notifications (PayerMax → merchant): verify, decode, acknowledge, apply.
 //!
 //! Framework-agnostic: the raw body bytes and the `sign` header value in, a verified value out.
-//! With axum, for instance:
+//! Typed, with one entry point for payout results and RFIs, and as an axum route: the
+//! `payermax` crate (`Client::verify_notice`, feature `axum`). Here, with the runtime alone:
 //!
-//! ```ignore
-//! async fn payout_notification(
-//!     State(client): State<payermax::Client>,
-//!     headers: axum::http::HeaderMap,
-//!     body: axum::body::Bytes,
-//! ) -> (axum::http::StatusCode, &'static str) {
-//!     let sign = headers.get("sign").and_then(|v| v.to_str().ok());
-//!     match client.verify_notification::<Notification<PayoutData>>(&body, sign) {
+//! ```
+//! use payermax_runtime::{Client, Notification};
+//!
+//! fn on_notification(client: &Client, body: &[u8], sign: Option<&str>) -> (u16, &'static str) {
+//!     match client.verify_notification::<Notification<serde_json::Value>>(body, sign) {
 //!         Ok(notification) => {
-//!             store_and_apply(notification).await; // idempotent: the same notice can come twice
-//!             (axum::http::StatusCode::OK, payermax::NOTIFICATION_ACK)
+//!             // Store and apply it idempotently (the same notice can come twice), then ack.
+//!             println!("{} is {}", notification.data["outTradeNo"], notification.data["status"]);
+//!             (200, r#"{"code":"SUCCESS","msg":"Success"}"#)
 //!         }
 //!         // Anything but the exact acknowledgement makes PayerMax deliver it again.
-//!         Err(_) => (axum::http::StatusCode::BAD_REQUEST, "invalid notification"),
+//!         Err(_) => (401, "invalid notification"),
 //!     }
 //! }
+//! # let _ = on_notification;
 //! ```
 //!
 //! Then [`OrderView::apply`] moves the merchant's stored view of the order along the documented
