@@ -28,7 +28,7 @@ RING=(--features payermax-runtime/ring-backend)
 AWS_LC=(--features payermax-runtime/aws-lc-backend)
 
 say() { echo "== $*" | tee -a "$LOG"; }
-bench() { cargo bench --quiet "$@" 2>&1 | tee -a "$LOG"; }
+bench() { cargo bench --quiet -p payermax-benches "$@" 2>&1 | tee -a "$LOG"; }
 # Wall-clock seconds of a command (its output goes to the log).
 seconds() {
     local start end
@@ -53,9 +53,9 @@ cat "$PAYERMAX_BENCH_OUT/machine.tsv" | tee -a "$LOG"
 
 build() {
 say "build (release, every RSA backend)"
-cargo bench --no-run --quiet 2>&1 | tee -a "$LOG"
-cargo bench --no-run --quiet "${RING[@]}" --bench signing --bench roundtrip --bench e2e 2>&1 | tee -a "$LOG"
-cargo bench --no-run --quiet "${AWS_LC[@]}" --bench signing --bench roundtrip --bench e2e 2>&1 | tee -a "$LOG"
+cargo bench -p payermax-benches --no-run --quiet 2>&1 | tee -a "$LOG"
+cargo bench -p payermax-benches --no-run --quiet "${RING[@]}" --bench signing --bench roundtrip --bench e2e 2>&1 | tee -a "$LOG"
+cargo bench -p payermax-benches --no-run --quiet "${AWS_LC[@]}" --bench signing --bench roundtrip --bench e2e 2>&1 | tee -a "$LOG"
 }
 
 validation() {
@@ -146,7 +146,7 @@ report() {
 say "report"
 sed -i '/^loadavg_after\t/d' "$PAYERMAX_BENCH_OUT/machine.tsv"
 printf 'loadavg_after\t%s\n' "$(cut -d' ' -f1-3 /proc/loadavg)" >>"$PAYERMAX_BENCH_OUT/machine.tsv"
-PAYERMAX_BENCH_REPORT=1 cargo bench --quiet --bench report 2>&1 | tee -a "$LOG"
+PAYERMAX_BENCH_REPORT=1 cargo bench --quiet -p payermax-benches --bench report 2>&1 | tee -a "$LOG"
 }
 
 for step in "${STEPS[@]}"; do

@@ -12,12 +12,11 @@
 //! `PAYERMAX_PUBLIC_KEY` (PayerMax's public key) set, the same flow runs against PayerMax's
 //! UAT instead (PayerMax cannot reach a local webhook, so the example polls the inquiry).
 
-use futures_util::StreamExt;
 use payermax::runtime::{Config, Environment, RetryPolicy};
 use payermax::{
     AccountType, Address, ClearingRail, Client, Currency, CurrentBalanceQueryRequest, PayeeName,
-    PaymentFieldValidationRequest, PaymentOrderBatchQryRequest, PaymentOrderPayRequest,
-    PaymentOrderQryRequest, PayoutStatus, Trade, payee,
+    PaymentFieldValidationRequest, PaymentOrderBatchQryFilters, PaymentOrderPayRequest,
+    PaymentOrderQryRequest, PayoutStatus, StreamExt, Trade, payee,
 };
 use payermax_sandbox::{Merchant, Sandbox, SandboxConfig, Timings};
 use std::sync::{Arc, Mutex};
@@ -125,10 +124,10 @@ async fn main() -> Result<(), BoxError> {
         6,
         "The day's orders, through the batch query (windows of a day, pages of 100)",
     );
-    let end = chrono::Utc::now() + chrono::Duration::minutes(1);
+    let end = payermax::Utc::now() + chrono::Duration::minutes(1);
     let begin = end - chrono::Duration::days(1);
-    let filter = PaymentOrderBatchQryRequest::new("", "");
-    let mut orders = client.batch_query_stream(begin, end, filter);
+    let filters = PaymentOrderBatchQryFilters::default(); // status, country: none
+    let mut orders = client.batch_query_stream(begin, end, filters);
     while let Some(order) = orders.next().await {
         let order = order?;
         println!(

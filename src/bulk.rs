@@ -269,6 +269,41 @@ pub enum RowIds {
     OwnOnly,
 }
 
+/// The rules rows are checked by: the built-in spec's ([`Rules::builtin`], the default), or
+/// those of a spec loaded with extension files (`payermax payout --extend`).
+#[derive(Clone, Copy)]
+pub struct Rules(&'static Plan);
+
+impl Rules {
+    /// The built-in spec's rules (what `generate!()` embedded).
+    pub fn builtin() -> Rules {
+        Rules(crate::loaded_plan())
+    }
+
+    /// The rules of a loaded spec's plan (`&spec.plan`, kept for the process: leak a boxed
+    /// spec, or keep it in a `static`).
+    pub fn from_plan(plan: &'static Plan) -> Rules {
+        Rules(plan)
+    }
+}
+
+impl PartialEq for Rules {
+    fn eq(&self, other: &Rules) -> bool {
+        std::ptr::eq(self.0, other.0)
+    }
+}
+
+impl std::fmt::Debug for Rules {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let builtin = std::ptr::eq(self.0, crate::loaded_plan());
+        f.write_str(if builtin {
+            "Rules(built-in)"
+        } else {
+            "Rules(loaded)"
+        })
+    }
+}
+
 /// How a bulk run checks and pays.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BulkOptions {
@@ -286,6 +321,8 @@ pub struct BulkOptions {
     pub adopt_existing: bool,
     /// How many rows are paid at the same time (`0` counts as 1). Default 8.
     pub concurrency: usize,
+    /// The rules the rows are checked by. Default: the built-in spec's.
+    pub rules: Rules,
 }
 
 impl BulkOptions {
@@ -298,6 +335,7 @@ impl BulkOptions {
             allow_repeat: false,
             adopt_existing: false,
             concurrency: 8,
+            rules: Rules::builtin(),
         }
     }
 
@@ -852,7 +890,7 @@ pub async fn check_file(
     ledger: &Ledger,
     options: &BulkOptions,
 ) -> Result<CheckedFile, BulkError> {
-    check_with(crate::loaded_plan(), path, ledger, options).await
+    check_with(options.rules.0, path, ledger, options).await
 }
 
 async fn check_with(
@@ -1362,7 +1400,7 @@ pub async fn pay_checked(
     on_event: &(dyn Fn(BulkEvent) + Send + Sync),
 ) -> Result<Summary, BulkError> {
     check_funds(client, checked, on_event).await?;
-    let mut rows = Rows::open(crate::loaded_plan(), &checked.path)?;
+    let mut rows = Rows::open(options.rules.0, &checked.path)?;
     let mut numbering = Numbering {
         options,
         file: checked.name.clone(),

@@ -119,7 +119,8 @@ impl LedgerExt for Ledger {
         end: chrono::DateTime<chrono::Utc>,
     ) -> Result<ReconcileReport, LedgerError> {
         let mut report = ReconcileReport::default();
-        let mut orders = client.batch_query_stream(begin, end, batch_filter(begin, end));
+        let filters = crate::PaymentOrderBatchQryFilters::default();
+        let mut orders = client.batch_query_stream(begin, end, filters);
         while let Some(order) = orders.next().await {
             let order = order.map_err(|e| LedgerError::Payout {
                 out_trade_no: String::from("(batch query)"),
@@ -132,13 +133,4 @@ impl LedgerExt for Ledger {
         }
         Ok(report)
     }
-}
-
-/// A batch query request with no filters (the stream sets times and paging).
-fn batch_filter(
-    begin: chrono::DateTime<chrono::Utc>,
-    end: chrono::DateTime<chrono::Utc>,
-) -> crate::PaymentOrderBatchQryRequest {
-    let fmt = |t: chrono::DateTime<chrono::Utc>| t.format(crate::batch::TIME_FORMAT).to_string();
-    crate::PaymentOrderBatchQryRequest::new(fmt(begin), fmt(end))
 }

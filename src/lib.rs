@@ -69,12 +69,21 @@ pub mod bulk;
 pub mod ledger;
 
 pub use amount::{Amount, AmountError};
+/// The time type of the batch stream's window (`Client::batch_query_stream`).
+pub use chrono::{DateTime, Utc};
+/// What reading a stream of the client needs (`.next().await`).
+pub use futures_util::{Stream, StreamExt};
 
-/// The README's Rust examples, compiled (and run unless marked) as doctests.
-#[cfg(doctest)]
+/// The README's Rust examples, compiled (and run unless marked) as doctests; with the `axum`
+/// feature, which one of them uses (`cargo test --workspace` turns it on: the example service
+/// depends on it).
+#[cfg(all(doctest, feature = "axum"))]
 #[doc = include_str!("../README.md")]
 pub struct ReadmeExamples;
 pub use payermax_macros::generate;
+/// The runtime under the generated API: configuration and keys, signing, the HTTP client,
+/// errors, retries, notifications.
+#[doc(inline)]
 pub use payermax_runtime as runtime;
 
 generate!();

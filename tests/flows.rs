@@ -226,10 +226,10 @@ async fn batch_query_and_its_stream() {
         .collect();
     assert_eq!(outs, ["o_batch_0", "o_batch_1"]);
     // The stream covers a range longer than a day: split into day windows, paged to the end.
-    let filter = PaymentOrderBatchQryRequest::new("", "");
+    let filters = payermax::PaymentOrderBatchQryFilters::default();
     let stream = env
         .client
-        .batch_query_stream(begin - chrono::Duration::days(2), end, filter);
+        .batch_query_stream(begin - chrono::Duration::days(2), end, filters);
     let all: Vec<String> = stream
         .map(|r| r.unwrap().out_trade_no.unwrap_or_default())
         .collect()

@@ -8,7 +8,7 @@
 use crate::env::{config_from_env, process_var, retry, shown_url};
 use clap::{Args, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use payermax::bulk::{self, BulkError, BulkEvent, BulkOptions, RowIds};
+use payermax::bulk::{self, BulkError, BulkEvent, BulkOptions, RowIds, Rules};
 use payermax::ledger::{Ledger, LedgerExt as _, PayoutRecord};
 use std::collections::BTreeMap;
 use std::io::{IsTerminal as _, Write as _};
@@ -125,6 +125,10 @@ struct RunArgs {
     /// Send rows the duplicate-payment guard holds back.
     #[arg(long)]
     allow_repeat: bool,
+    /// Spec extension files (your own countries or rails, as `generate!(extend = ...)` reads
+    /// them): rows are checked by the built-in spec plus these.
+    #[arg(long, value_name = "FILE")]
+    extend: Vec<PathBuf>,
     /// How far back the duplicate-payment guard looks (e.g. 7d, 48h).
     #[arg(long, value_name = "DURATION", default_value = "7d", value_parser = humantime::parse_duration)]
     repeat_window: Duration,
@@ -296,11 +300,19 @@ fn run_file(args: RunArgs) -> Result<ExitCode, String> {
         (None, true) => RowIds::Legacy,
         (None, false) => RowIds::OwnOnly,
     };
+    let rules = if args.extend.is_empty() {
+        Rules::builtin()
+    } else {
+        // Kept for the rest of the process, which runs one file.
+        let spec = crate::spec_cmd::load(None, &args.extend)?;
+        Rules::from_plan(&Box::leak(Box::new(spec)).plan)
+    };
     let options = BulkOptions {
         repeat_window: args.repeat_window,
         allow_repeat: args.allow_repeat,
         adopt_existing: args.adopt_existing,
         concurrency: usize::from(args.concurrency),
+        rules,
         ..BulkOptions::new(ids)
     };
     let runtime = runtime()?;

@@ -298,3 +298,53 @@ fn spec_expand_prints_the_generated_code() {
     );
     assert!(code.contains("pub mod br"));
 }
+
+/// `payout --extend`: the rows are checked by the built-in spec plus the merchant's countries.
+#[test]
+fn payout_checks_rows_by_extension_files_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("zz.csv");
+    std::fs::write(
+        &csv,
+        "outTradeNo,country,trade.amount,trade.currency,payeeInfo.paymentMethodType,payeeInfo.accountInfo.accountNo\nzz_1,ZZ,10.5,ZZD,BANK_TRANSFER,123\n",
+    )
+    .unwrap();
+    let extra = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/fixtures/extend/extra.yaml"
+    );
+    let ledger = dir.path().join("ledger.sqlite");
+    let args = |extend: bool| {
+        let mut args = vec![
+            "payout",
+            "--csv",
+            csv.to_str().unwrap(),
+            "--dry-run",
+            "--ledger",
+            ledger.to_str().unwrap(),
+        ];
+        if extend {
+            args.extend(["--extend", extra]);
+        }
+        args.into_iter().map(str::to_owned).collect::<Vec<_>>()
+    };
+    let run = |extend: bool| {
+        let args = args(extend);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        payermax(&args, None)
+    };
+    // Zedland's ZZD has no decimal places.
+    let out = run(true);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("trade.amount"), "{stderr}");
+    assert!(stderr.contains("ZZD allows 0"), "{stderr}");
+    // Without the extension ZZ is not a country the spec describes: the row passes the check
+    // (whatever the dry run says next, it is not about the amount's decimals).
+    let out = run(false);
+    assert!(
+        !text(&out.stderr).contains("ZZD allows 0"),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -151,6 +151,7 @@ pub fn client(spec: &Spec) -> TokenStream {
     let rt = rt();
     let methods = spec.api.endpoints.iter().map(|ep| method(spec, ep));
     let stream = batch_stream(spec);
+    let filters = batch_filters(spec);
     let notification = camel(&spec.api.notification.ty);
     let status = camel(payermax_spec::STATUS_ENUM);
     let ack = serde_ack(spec);
@@ -232,6 +233,7 @@ pub fn client(spec: &Spec) -> TokenStream {
 
         #ack
         #notice
+        #filters
     }
 }
 
@@ -313,14 +315,9 @@ fn batch_stream(spec: &Spec) -> TokenStream {
     let rt = rt();
     let Some(ep) = spec.api.endpoints.iter().find(|e| {
         spec.type_def(&e.request).is_some_and(|t| {
-            [
-                "queryBeginTime",
-                "queryEndTime",
-                "pageSize",
-                "currentPageIndex",
-            ]
-            .iter()
-            .all(|f| t.fields.iter().any(|x| x.name.value == *f))
+            BATCH_OWN
+                .iter()
+                .all(|f| t.fields.iter().any(|x| x.name.value == *f))
         })
     }) else {
         return quote!();
@@ -335,13 +332,31 @@ fn batch_stream(spec: &Spec) -> TokenStream {
         return quote!();
     };
     let req = camel(&ep.request);
+    let filters = filter_name(ep);
+    let mut copies: Vec<TokenStream> = spec
+        .type_def(&ep.request)
+        .map(|t| {
+            t.fields
+                .iter()
+                .filter(|f| !BATCH_OWN.contains(&f.name.as_str()))
+                .map(|f| {
+                    let id = snake(&f.name);
+                    quote!(#id: filters.#id.clone(),)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    if spec.type_def(&ep.request).is_some_and(|t| t.keep_unknown) {
+        copies.push(quote!(extra: ::std::default::Default::default(),));
+    }
     let fname = snake(&ep.fn_name);
     let sname = format_ident!("{}_stream", ep.fn_name.value);
     let list_id = snake(&list.name);
     let item_ty = camel(&item.name);
     let doc = format!(
-        "Every order created between `begin` and `end`, as a stream: the range is split into windows of at most one day and each window is paged ({} rows a page) until exhausted. After an error the stream yields it and, if polled again, retries the same page, so no row is repeated or skipped. `filter` supplies the other filters (status, country…); its time and paging fields are overwritten.",
-        100
+        "Every order created between `begin` and `end`, as a stream: the range is split into windows of at most one day and each window is paged ({} rows a page) until exhausted. After an error the stream yields it and, if polled again, retries the same page, so no row is repeated or skipped. `filters` holds the request's other filters (`{}::default()`: none).",
+        100,
+        filter_name(ep)
     );
     quote! {
         #[doc = #doc]
@@ -349,18 +364,71 @@ fn batch_stream(spec: &Spec) -> TokenStream {
             &self,
             begin: ::payermax::__private::chrono::DateTime<::payermax::__private::chrono::Utc>,
             end: ::payermax::__private::chrono::DateTime<::payermax::__private::chrono::Utc>,
-            filter: #req,
+            filters: #filters,
         ) -> ::payermax::__private::futures::stream::BoxStream<'static, ::std::result::Result<#item_ty, #rt::Error>> {
             let client = self.clone();
             ::payermax::__private::batch::stream(begin, end, 100, move |from, to, page, size| {
                 let client = client.clone();
-                let mut request = filter.clone();
-                request.query_begin_time = from;
-                request.query_end_time = to;
-                request.page_size = ::std::option::Option::Some(size);
-                request.current_page_index = ::std::option::Option::Some(page);
+                let request = #req {
+                    query_begin_time: from,
+                    query_end_time: to,
+                    page_size: ::std::option::Option::Some(size),
+                    current_page_index: ::std::option::Option::Some(page),
+                    #(#copies)*
+                };
                 async move { client.#fname(&request).await.map(|r| r.#list_id) }
             })
         }
+    }
+}
+
+/// The window and paging fields the batch stream fills itself.
+const BATCH_OWN: [&str; 4] = [
+    "queryBeginTime",
+    "queryEndTime",
+    "pageSize",
+    "currentPageIndex",
+];
+
+fn filter_name(ep: &EndpointDef) -> proc_macro2::Ident {
+    let req = ep.request.as_str();
+    format_ident!("{}Filters", req.strip_suffix("Request").unwrap_or(req))
+}
+
+/// The batch request's fields other than its window and paging, as the stream's filters.
+fn batch_filters(spec: &Spec) -> TokenStream {
+    let Some((ep, ty)) = spec.api.endpoints.iter().find_map(|e| {
+        let t = spec.type_def(&e.request)?;
+        BATCH_OWN
+            .iter()
+            .all(|f| t.fields.iter().any(|x| x.name.value == *f))
+            .then_some((e, t))
+    }) else {
+        return quote!();
+    };
+    let name = filter_name(ep);
+    let others: Vec<_> = ty
+        .fields
+        .iter()
+        .filter(|f| !BATCH_OWN.contains(&f.name.as_str()))
+        .collect();
+    let default = others
+        .iter()
+        .all(|f| !f.required || f.list)
+        .then(|| quote!(Default,));
+    let fields = others.iter().map(|f| {
+        let id = snake(&f.name);
+        let ty = crate::types::field_type(f);
+        let doc = crate::types::field_doc(f);
+        quote!(#[doc = #doc] pub #id: #ty,)
+    });
+    let doc = format!(
+        "The filters of `{}` other than its time window and paging, which the `_stream` method fills.",
+        ep.request.value
+    );
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq, #default)]
+        pub struct #name { #(#fields)* }
     }
 }

@@ -462,6 +462,9 @@ fn one_method(spec: &Spec, payee: &TypeDef, m: &Market, method: &MethodDef) -> T
             #[doc(hidden)]
             #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
             pub trait #t { #[doc(hidden)] fn __take(self) -> #ty; }
+            // Not offered as a "the trait is implemented for" hint: it would point into the
+            // SDK's source, where the message above already says what to call.
+            #[diagnostic::do_not_recommend]
             impl #t for #ty { fn __take(self) -> #ty { self } }
         }
     });

@@ -29,13 +29,27 @@ struct Inner {
     auth_token: Option<reqwest::header::HeaderValue>,
 }
 
+/// The TLS provider: *ring*, chosen per client rather than installed process-wide (a library
+/// must not pick the process default), so another crate's rustls features cannot change or
+/// break it.
+///
+/// rustls 0.23.48 deprecates `crypto::ring::default_provider` because *ring* has no
+/// post-quantum key exchange. PayerMax's gateway is reached over classical TLS 1.2/1.3 either
+/// way, and the alternative (aws-lc-rs) needs a C toolchain and CMake on every merchant's
+/// build machine; the deprecation is acknowledged here so that it does not show in every
+/// dependent crate's build.
+#[allow(deprecated)]
+fn ring_provider() -> rustls::crypto::CryptoProvider {
+    rustls::crypto::ring::default_provider()
+}
+
 impl Client {
     /// Builds the client: one connection pool over rustls (TLS 1.2+, the system's root
     /// certificates), with the configuration's timeouts.
     ///
     /// Fails with [`Error::Config`] when the system has no CA certificates.
     pub fn new(config: Config) -> Result<Client, Error> {
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let provider = Arc::new(ring_provider());
         let tls = rustls::ClientConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
             .map_err(|e| Error::config("tls", e.to_string()))?

@@ -3,14 +3,15 @@
 //!
 //! ```text
 //! payermax-sandbox [--port N] [--config FILE] [--state FILE] [--notify-scale F]
-//!                  [--fault-rate P] [--fault-kinds KIND,...] [--fault-seed N]
+//!                  [--fault-rate P] [--fault-kinds KIND,...] [--fault-seed N] [--extend FILE]...
 //! ```
 //!
 //! The first line printed is always `payermax-sandbox listening on <base URL>`; the lines that
 //! follow give PayerMax's public key, the inspection API (`inspect: GET <url>/orders`, see the
 //! crate documentation), the state file, the faults and the merchants, and the last is
 //! `Press Ctrl-C to stop.` Without `--config` a demo merchant is registered and its keys are
-//! printed, with a config file that keeps the same keys on the next start.
+//! printed, with a config file that keeps the same keys on the next start, and as `export
+//! PAYERMAX_…='…'` lines for `payermax payout` or a service in another shell.
 //!
 //! ## Faults
 //! The fault plan ([`FaultPlan`](crate::FaultPlan)) comes from the config file's `faults`
@@ -84,6 +85,10 @@ pub struct SandboxArgs {
     /// faults.
     #[arg(long, value_name = "N")]
     pub fault_seed: Option<u64>,
+    /// Spec extension files (countries or rails of your own, as `generate!(extend = ...)`
+    /// reads them): the sandbox validates with the built-in spec plus these.
+    #[arg(long, value_name = "FILE")]
+    pub extend: Vec<PathBuf>,
 }
 
 impl SandboxArgs {
@@ -182,9 +187,12 @@ pub fn run_cli(args: SandboxArgs) -> Result<(), SandboxError> {
 
 /// Runs the sandbox until `stop` completes, printing its address and keys to stdout.
 pub async fn run(args: SandboxArgs, stop: impl Future<Output = ()>) -> Result<(), SandboxError> {
-    let (mut file, banner) = match &args.config {
-        Some(path) => (ConfigFile::read(path)?, Vec::new()),
-        None => demo_config()?,
+    let (mut file, banner, demo_key) = match &args.config {
+        Some(path) => (ConfigFile::read(path)?, Vec::new(), None),
+        None => {
+            let (file, banner, key) = demo_config()?;
+            (file, banner, Some(key))
+        }
     };
     args.apply_faults(&mut file);
     let config = file.into_config().map_err(|e| match &args.config {
@@ -197,6 +205,15 @@ pub async fn run(args: SandboxArgs, stop: impl Future<Output = ()>) -> Result<()
     }
     if let Some(scale) = args.notify_scale {
         config = config.notify_scale(scale);
+    }
+    if !args.extend.is_empty() {
+        let options = payermax_spec::LoadOptions {
+            root: payermax_spec::Root::Builtin,
+            extend: args.extend.clone(),
+        };
+        let spec =
+            payermax_spec::load(&options).map_err(|d| SandboxError::Config(d.to_string()))?;
+        config = config.spec(std::sync::Arc::new(spec));
     }
     let merchants: Vec<String> = config
         .merchants
@@ -229,6 +246,20 @@ pub async fn run(args: SandboxArgs, stop: impl Future<Output = ()>) -> Result<()
     for line in merchants.iter().chain(&banner) {
         writeln!(out, "{line}")?;
     }
+    if let Some(key) = &demo_key {
+        // What `payermax payout`, `payermax validate` and a service read (PAYERMAX_*), ready
+        // to paste into another shell.
+        writeln!(out, "Or, in another shell:")?;
+        for (name, value) in [
+            ("PAYERMAX_ENV", sandbox.base_url()),
+            ("PAYERMAX_MERCHANT_NO", DEMO_MERCHANT_NO.to_owned()),
+            ("PAYERMAX_APP_ID", DEMO_APP_ID.to_owned()),
+            ("PAYERMAX_PRIVATE_KEY", key.clone()),
+            ("PAYERMAX_PUBLIC_KEY", sandbox.public_key_dashboard()),
+        ] {
+            writeln!(out, "export {name}='{value}'")?;
+        }
+    }
     writeln!(out, "Press Ctrl-C to stop.")?;
     out.flush()?;
     drop(out);
@@ -237,8 +268,9 @@ pub async fn run(args: SandboxArgs, stop: impl Future<Output = ()>) -> Result<()
     Ok(())
 }
 
-/// A demo merchant with fresh keys, and the lines that tell the user about them.
-fn demo_config() -> Result<(ConfigFile, Vec<String>), SandboxError> {
+/// A demo merchant with fresh keys, the lines that tell the user about them, and its private
+/// key in the dashboard format (the demo's own, printed for the user's client).
+fn demo_config() -> Result<(ConfigFile, Vec<String>, String), SandboxError> {
     let key_error = |what: &str| {
         let what = what.to_owned();
         move |source| SandboxError::Key { what, source }
@@ -263,21 +295,20 @@ fn demo_config() -> Result<(ConfigFile, Vec<String>), SandboxError> {
         }],
         ..ConfigFile::default()
     };
+    let private_key = merchant_key
+        .to_dashboard()
+        .map_err(key_error("the demo merchant's private key"))?
+        .to_string();
     let lines = vec![
         "No --config: registered a demo merchant. Configure your client with:".to_owned(),
         format!("  appId:                {DEMO_APP_ID}"),
         format!("  merchantNo:           {DEMO_MERCHANT_NO}"),
-        format!(
-            "  merchant private key: {}",
-            *merchant_key
-                .to_dashboard()
-                .map_err(key_error("the demo merchant's private key"))?
-        ),
+        format!("  merchant private key: {private_key}"),
         "To keep these keys across restarts, save this JSON to a file and pass --config FILE:"
             .to_owned(),
         serde_json::to_string(&file).map_err(|e| SandboxError::Config(e.to_string()))?,
     ];
-    Ok((file, lines))
+    Ok((file, lines, private_key))
 }
 
 #[cfg(test)]

@@ -112,6 +112,24 @@ async fn demo_mode_prints_working_keys_and_a_config_that_keeps_them() {
         "ORDER_NOT_EXIST"
     );
 
+    // …and as export lines for another shell: the same values
+    let export = |name: &str| {
+        demo.value(&format!("export {name}="))
+            .trim_matches('\'')
+            .to_owned()
+    };
+    assert_eq!(export("PAYERMAX_ENV"), demo.base_url());
+    assert_eq!(export("PAYERMAX_APP_ID"), app_id);
+    assert_eq!(export("PAYERMAX_MERCHANT_NO"), merchant_no);
+    assert_eq!(
+        export("PAYERMAX_PRIVATE_KEY"),
+        demo.value("merchant private key:")
+    );
+    assert_eq!(
+        export("PAYERMAX_PUBLIC_KEY"),
+        demo.value("PayerMax public key:")
+    );
+
     // the printed config keeps PayerMax's key and the merchant's
     let config_line = demo
         .lines
@@ -357,4 +375,62 @@ async fn faults_from_flags_and_file_and_orders_read_back_over_http() {
     assert_eq!(one["status"], "SUCCESS");
     let (status, _) = get_json(&format!("{orders_url}/cli_never")).await;
     assert_eq!(status, 404);
+}
+
+/// `--extend`: the sandbox validates with the built-in spec plus the merchant's own countries.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn extension_files_add_countries_to_what_the_sandbox_checks() {
+    let extra = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/fixtures/extend/extra.yaml"
+    );
+    // Zedland's ZZD has no decimal places: 10.5 ZZD is refused once the sandbox knows ZZ.
+    let pay = |running: &Running| {
+        let body = json!({
+            "version": "1.4", "keyVersion": "1",
+            "requestTime": request_time(SystemTime::now()),
+            "appId": running.value("appId:"), "merchantNo": running.value("merchantNo:"),
+            "data": {"outTradeNo": "cli_zz", "country": "ZZ",
+                     "trade": {"amount": "10.5", "currency": "ZZD"},
+                     "payeeInfo": {"paymentMethodType": "BANK_TRANSFER",
+                                   "accountInfo": {"accountNo": "123"}}},
+        })
+        .to_string();
+        let key = PrivateKey::parse(&running.value("merchant private key:")).unwrap();
+        let url = format!("{}/paymentOrderPay", running.base_url());
+        async move {
+            let signature = sign(&key, body.as_bytes());
+            post_raw(
+                &http(),
+                &url,
+                Some("application/json"),
+                Some(&signature),
+                body.into_bytes(),
+            )
+            .await
+            .unwrap()
+        }
+    };
+    let extended = Running::start(&["--extend", extra]);
+    let answer = pay(&extended).await;
+    assert_eq!(answer.code(), "PARAMS_INVALID", "{answer:?}");
+    assert_eq!(answer.msg(), "The trade.amount is incorrect.");
+    drop(extended);
+    // Without it, ZZ is a country the spec does not describe: API-wide rules only.
+    let plain = Running::start(&[]);
+    assert_eq!(pay(&plain).await.code(), "APPLY_SUCCESS");
+    // A broken extension is an error at its line, and no sandbox starts.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("extra.yaml"),
+        "countries: [countries/missing.yaml]\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_payermax-sandbox"))
+        .args(["--extend", dir.path().join("extra.yaml").to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("extra.yaml:1:"), "{stderr}");
 }

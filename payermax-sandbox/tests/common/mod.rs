@@ -66,7 +66,10 @@ pub async fn start() -> Sandbox {
 }
 
 pub fn http() -> reqwest::Client {
-    // reqwest is built with rustls and no default crypto provider in this workspace.
+    // reqwest is built with rustls and no default crypto provider in this workspace (the
+    // loopback sandbox speaks plain HTTP; *ring*'s provider, deprecated in rustls 0.23.48 for
+    // lacking post-quantum key exchange, is what the runtime uses too).
+    #[allow(deprecated)]
     let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::builder()
         .no_proxy()
