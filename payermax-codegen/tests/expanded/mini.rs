@@ -637,6 +637,7 @@ Build it with [`Pix::builder`]; the compiler refuses `build()` until every requi
             #[doc(hidden)]
             fn __take(self) -> ::std::string::String;
         }
+        #[diagnostic::do_not_recommend]
         impl __PixAccountNoRequired for ::std::string::String {
             fn __take(self) -> ::std::string::String {
                 self
@@ -731,6 +732,7 @@ Build it with [`BankTransfer::builder`]; the compiler refuses `build()` until ev
             #[doc(hidden)]
             fn __take(self) -> ::std::string::String;
         }
+        #[diagnostic::do_not_recommend]
         impl __BankTransferAccountNoRequired for ::std::string::String {
             fn __take(self) -> ::std::string::String {
                 self
@@ -746,6 +748,7 @@ Build it with [`BankTransfer::builder`]; the compiler refuses `build()` until ev
             #[doc(hidden)]
             fn __take(self) -> Name;
         }
+        #[diagnostic::do_not_recommend]
         impl __BankTransferNameRequired for Name {
             fn __take(self) -> Name {
                 self
@@ -849,6 +852,7 @@ Build it with [`BankTransfer::builder`]; the compiler refuses `build()` until ev
             #[doc(hidden)]
             fn __take(self) -> ::std::string::String;
         }
+        #[diagnostic::do_not_recommend]
         impl __BankTransferAccountNoRequired for ::std::string::String {
             fn __take(self) -> ::std::string::String {
                 self
@@ -946,6 +950,7 @@ Build it with [`Sepa::builder`]; the compiler refuses `build()` until every requ
             #[doc(hidden)]
             fn __take(self) -> ::std::string::String;
         }
+        #[diagnostic::do_not_recommend]
         impl __SepaAccountNoRequired for ::std::string::String {
             fn __take(self) -> ::std::string::String {
                 self
@@ -961,6 +966,7 @@ Build it with [`Sepa::builder`]; the compiler refuses `build()` until every requ
             #[doc(hidden)]
             fn __take(self) -> ::std::string::String;
         }
+        #[diagnostic::do_not_recommend]
         impl __SepaBankCodeRequired for ::std::string::String {
             fn __take(self) -> ::std::string::String {
                 self
