@@ -469,7 +469,9 @@ fn main() {
     }
     let criterion = std::env::var_os("CRITERION_HOME")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("target/criterion"));
+        .unwrap_or_else(|| {
+            PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../target/criterion"))
+        });
     let mut report = Report {
         means: criterion_means(&criterion),
         text: String::new(),
@@ -481,8 +483,10 @@ fn main() {
     report.e2e();
     report.codegen();
     report.ledger();
-    let notes = std::fs::read_to_string("benches/NOTES.md").unwrap_or_default();
+    // Beside this file (cargo runs benchmarks in their package's folder, benches/).
+    let here = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let notes = std::fs::read_to_string(here.join("NOTES.md")).unwrap_or_default();
     let _ = write!(report.text, "{notes}");
-    std::fs::write("benches/RESULTS.md", &report.text).expect("benches/RESULTS.md is writable");
+    std::fs::write(here.join("RESULTS.md"), &report.text).expect("benches/RESULTS.md is writable");
     println!("wrote benches/RESULTS.md");
 }

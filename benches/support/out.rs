@@ -9,7 +9,12 @@ use std::path::PathBuf;
 pub fn dir() -> PathBuf {
     let dir = std::env::var_os("PAYERMAX_BENCH_OUT")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("target/bench-results"));
+        .unwrap_or_else(|| {
+            PathBuf::from(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../target/bench-results"
+            ))
+        });
     let _ = std::fs::create_dir_all(&dir);
     dir
 }
