@@ -6,6 +6,6 @@ fn ui() {
     let t = trybuild::TestCases::new();
     t.pass("tests/ui/pass/*.rs");
     // The reviewed expansion snapshot of payermax-codegen, as a crate.
-    t.pass("payermax-codegen/tests/expanded/mini.rs");
+    t.pass("../payermax-codegen/tests/expanded/mini.rs");
     t.compile_fail("tests/ui/fail/*.rs");
 }

@@ -27,7 +27,8 @@ fn run(dir: &Path, target: &Path) -> String {
 
 #[test]
 fn editing_a_country_file_rebuilds_the_user_crate() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // The repository: this package is one folder below it.
+    let root = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."));
     let dir = tempfile::tempdir().unwrap();
     let crate_dir = dir.path();
     std::fs::create_dir_all(crate_dir.join("src")).unwrap();
@@ -50,7 +51,7 @@ fn editing_a_country_file_rebuilds_the_user_crate() {
         "countries: [countries/zz.yaml]\n",
     )
     .unwrap();
-    let country = include_str!("fixtures/extend/countries/zz.yaml");
+    let country = include_str!("../../tests/fixtures/extend/countries/zz.yaml");
     let zz = crate_dir.join("spec/countries/zz.yaml");
     std::fs::write(&zz, country).unwrap();
     // trybuild's target directory (CI removes it after the tests): the dependencies the two
