@@ -654,7 +654,7 @@ fn method_body(plan: &Plan) -> TokenStream {
     let countries = dispatch(
         &quote!(country),
         &countries,
-        &quote!(!(rail.is_none() && #rail_only)),
+        &quote!(!(payout && rail.is_none() && #rail_only)),
     );
     quote! {
         #org_listed

@@ -1842,7 +1842,7 @@ const _: () = {
                     _ => true,
                 }
             }
-            _ => !(rail.is_none() && ::core::matches!(country, "AT" | "DE")),
+            _ => !(payout && rail.is_none() && ::core::matches!(country, "AT" | "DE")),
         }
     }
     #[automatically_derived]
