@@ -104,6 +104,14 @@ impl Reply {
         }
     }
 
+    /// HTTP 500 `SYSTEM_ERROR`: the state file refused `what`, so nothing was changed.
+    fn not_recorded(spec: &payermax_spec::Spec, what: &str, e: &dyn std::fmt::Display) -> Reply {
+        let mut failure = Reply::documented(spec, "SYSTEM_ERROR", None);
+        failure.http = 500;
+        failure.msg = format!("The sandbox could not record {what}: {e}");
+        failure
+    }
+
     /// `PARAMS_INVALID` about the request as a whole (not JSON, too big…), under HTTP `http`.
     pub(crate) fn bad_request(http: u16, msg: impl Into<String>) -> Reply {
         Reply {
@@ -623,10 +631,7 @@ fn pay(
     let mut reply = Reply::success(spec, short_view(&order));
     reply.details = details;
     if let Err(e) = state.insert(order, true) {
-        let mut failure = Reply::documented(spec, "SYSTEM_ERROR", None);
-        failure.http = 500;
-        failure.msg = format!("The sandbox could not record the order: {e}");
-        return (failure, None);
+        return (Reply::not_recorded(spec, "the order", &e), None);
     }
     (reply, Some(key))
 }
@@ -713,10 +718,7 @@ fn put_rfi_material(
             at: now,
         })
     {
-        let mut failure = Reply::documented(spec, "SYSTEM_ERROR", None);
-        failure.http = 500;
-        failure.msg = format!("The sandbox could not record the material: {e}");
-        return (failure, None);
+        return (Reply::not_recorded(spec, "the material", &e), None);
     }
     if let Some(r) = state.orders.get_mut(index).and_then(|o| o.rfi.as_mut()) {
         r.material_at = Some(now);
