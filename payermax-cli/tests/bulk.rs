@@ -15,44 +15,13 @@ use payermax_sandbox::{Fault, FaultPlan, FaultRule, Merchant, Sandbox, SandboxCo
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-/// The `payermax` binary, built once per test process.
-///
-/// `env!("CARGO_BIN_EXE_payermax")` is only set for tests of the package that owns the binary
-/// (payermax-cli), not for this root package. `cargo run -p payermax-cli -- payout …` would do
-/// for a run that ends by itself, but not for this test: SIGKILL would reach `cargo`, and the
-/// `payermax` process it started would go on paying. A path guessed under `target/debug/`
-/// may be stale or elsewhere (CARGO_TARGET_DIR, `--release`). So the cargo that runs this test
-/// (`env!("CARGO")`) builds the binary with the test's profile, which also makes it current,
-/// and its JSON messages give the executable's exact path; the test then spawns and kills that
-/// executable itself.
+/// The `payermax` binary cargo built for this test run. The tests spawn and kill that
+/// executable themselves: SIGKILL sent to `cargo run` would reach `cargo`, and the `payermax`
+/// process it started would go on paying.
 fn payermax_bin() -> &'static Path {
-    static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        let mut cargo = Command::new(env!("CARGO"));
-        cargo
-            .args(["build", "--quiet", "--message-format=json"])
-            .args(["--package", "payermax-cli", "--bin", "payermax"])
-            .arg("--manifest-path")
-            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml"))
-            .stderr(Stdio::inherit());
-        if !cfg!(debug_assertions) {
-            cargo.arg("--release");
-        }
-        let output = cargo.output().expect("run cargo build");
-        assert!(
-            output.status.success(),
-            "cargo build -p payermax-cli failed"
-        );
-        String::from_utf8_lossy(&output.stdout)
-            .lines()
-            .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-            .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == "payermax")
-            .find_map(|m| m["executable"].as_str().map(PathBuf::from))
-            .expect("cargo reported no payermax executable")
-    })
+    Path::new(env!("CARGO_BIN_EXE_payermax"))
 }
 
 /// A sandbox whose orders stay PENDING (so a results line and the sandbox agree), a merchant
