@@ -4,16 +4,38 @@
 
 use crate::error::LedgerError;
 use sqlx::any::AnyPoolOptions;
-use sqlx::migrate::Migrator;
-use sqlx::{AnyConnection, AnyPool, Connection as _, Row as _};
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::{AnyConnection, AnyPool, Connection as _, Row as _, SqlStr};
+use std::borrow::Cow;
 use std::fs::{File, OpenOptions};
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
 use std::time::Duration;
 use tokio::sync::Mutex;
 
-static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
-static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
+/// The ledger's schema, one migration per backend, embedded in the binary.
+///
+/// Built here rather than with `sqlx::migrate!`: that macro brings sqlx's macro crate, which
+/// builds sqlx-core, both drivers, tokio and rustls a second time (for the compiler host) in
+/// every build that depends on this crate. The version, description and checksum are the ones
+/// `migrate!` derived from the file name `0001_ledger.sql` and the file's bytes, so ledgers
+/// created before open unchanged (`tests/store.rs` opens one made by the macro's migrator).
+static SQLITE_MIGRATIONS: LazyLock<Migrator> =
+    LazyLock::new(|| ledger_migrator(include_str!("../migrations/sqlite/0001_ledger.sql")));
+static POSTGRES_MIGRATIONS: LazyLock<Migrator> =
+    LazyLock::new(|| ledger_migrator(include_str!("../migrations/postgres/0001_ledger.sql")));
+
+/// Migration 1, "ledger": the whole schema, in one transaction.
+fn ledger_migrator(sql: &'static str) -> Migrator {
+    Migrator::with_migrations(vec![Migration::new(
+        1,
+        Cow::Borrowed("ledger"),
+        MigrationType::Simple,
+        SqlStr::from_static(sql),
+        false,
+    )])
+}
 
 /// How long a statement waits for another process's write lock on an SQLite ledger.
 const SQLITE_BUSY_TIMEOUT_MS: u32 = 60_000;

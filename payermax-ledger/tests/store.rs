@@ -294,3 +294,55 @@ async fn damaged_ledgers_are_refused_never_read_as_nothing_paid() {
     assert_eq!(ledger.list(None, 0, 1000).await.unwrap().0.len(), 300);
     ledger.close().await;
 }
+
+/// A ledger file written by the previous release (its schema applied by `sqlx::migrate!`, three
+/// payouts recorded) opens as it is: the embedded migration has the version and checksum the
+/// macro recorded, so nothing is applied again or refused as "changed", and every record reads.
+#[tokio::test]
+async fn a_ledger_made_by_the_previous_release_opens_with_its_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("june.ledger");
+    std::fs::copy(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/ledger-0.1.0.sqlite"
+        ),
+        &path,
+    )
+    .unwrap();
+    let ledger = Ledger::open(&path.display().to_string()).await.unwrap();
+    for (n, status) in [(1, "SUCCESS"), (2, "PENDING"), (3, "FAILED")] {
+        let record = ledger.payout(&format!("june_{n}")).await.unwrap().unwrap();
+        assert_eq!(record.status.as_deref(), Some(status), "june_{n}");
+    }
+    // The same intent offered again is the recorded one, not a new payout.
+    let again = Intent::new(
+        json!({
+            "outTradeNo": "june_1", "country": "BR",
+            "trade": {"amount": "10.50", "currency": "BRL"},
+            "payeeInfo": {"paymentMethodType": "REALTIME_PAYMENT", "targetOrg": "PIX",
+                          "accountInfo": {"accountNo": "12345678901"}}
+        }),
+        Origin {
+            batch: Some("2026-06".into()),
+            file: Some("june.csv".into()),
+            line: Some(2),
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        ledger.record_intent(&again).await.unwrap(),
+        Recorded::Existing
+    );
+    ledger.close().await;
+    let pool = sqlx::AnyPool::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap();
+    let applied: Vec<(i64, String)> =
+        sqlx::query_as("SELECT version, description FROM _sqlx_migrations")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(applied, vec![(1, "ledger".to_string())]);
+    pool.close().await;
+}
