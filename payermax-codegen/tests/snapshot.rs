@@ -17,12 +17,12 @@ fn mini_spec_expansion() {
     let tokens = payermax_codegen::generate(&spec, &payermax_codegen::SpecSource::Builtin);
     let code = payermax_codegen::pretty(&tokens).unwrap();
     insta::assert_snapshot!("mini", code);
-    // The same expansion as a crate of its own, which the root crate's trybuild pass tests
-    // (`ui-tests/tests/ui.rs`) compile: the reviewed snapshot is known to build.
+    // The same expansion as a file of its own, which `ui-tests/tests/compile_pass.rs` compiles
+    // as a module of a merchant's crate: the reviewed snapshot is known to build.
     let crate_text = format!(
         "// The expansion of the mini fixture spec (payermax-spec/tests/fixtures/mini), as in\n\
          // tests/snapshots/snapshot__mini.snap. Written by tests/snapshot.rs (INSTA_UPDATE=always);\n\
-         // compiled by ui-tests/tests/ui.rs.\n{code}\nfn main() {{}}\n"
+         // compiled by ui-tests/tests/compile_pass.rs.\n{code}"
     );
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/expanded/mini.rs");
     if std::env::var("INSTA_UPDATE").as_deref() == Ok("always") {

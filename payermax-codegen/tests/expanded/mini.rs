@@ -1,6 +1,6 @@
 // The expansion of the mini fixture spec (payermax-spec/tests/fixtures/mini), as in
 // tests/snapshots/snapshot__mini.snap. Written by tests/snapshot.rs (INSTA_UPDATE=always);
-// compiled by ui-tests/tests/ui.rs.
+// compiled by ui-tests/tests/compile_pass.rs.
 ///
 #[derive(
     Debug,
@@ -2120,5 +2120,3 @@ pub fn verify_notice(
         body,
     )
 }
-
-fn main() {}

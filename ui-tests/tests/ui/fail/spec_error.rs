@@ -1,3 +1,3 @@
-payermax::generate!(spec = "../../../../tests/fixtures/bad/payermax.yaml");
+payermax::generate!(spec = "../tests/fixtures/bad/payermax.yaml");
 
 fn main() {}

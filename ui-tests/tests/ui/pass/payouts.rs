@@ -15,7 +15,7 @@ fn request(
     PaymentOrderPayRequest::new(out, country, trade, payee)
 }
 
-fn main() {
+pub fn main() {
     let pix = payee::br::Pix::builder().account_no("12345678901").build();
     let br = request("br_1", "BR", Currency::Brl, "10.50", pix.into());
     assert!(br.validate().is_ok_and(|w| w.is_empty()));
