@@ -1,8 +1,8 @@
 //! The compile-pass cases: programs a merchant writes against the generated API, built with
-//! this package's tests and run. They need nothing trybuild adds (a compile error fails the
-//! build, which names the case), so they are compiled once, with the rest of the workspace's
-//! tests, instead of in a second build of every dependency (`tests/ui.rs` keeps trybuild for
-//! the compile-fail cases, whose errors are what is tested).
+//! this package's tests and run. A case that stops compiling fails the build, which names
+//! it; so they compile once, with the rest of the workspace's tests, instead of in a second
+//! build of every dependency (the compile-fail cases, whose errors are what is tested, are
+//! `tests/ui.rs`).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

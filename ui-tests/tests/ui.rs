@@ -29,6 +29,16 @@ fn main() -> ui_test::Result<()> {
     let package = Path::new(env!("CARGO_MANIFEST_DIR"));
 
     let mut config = Config::rustc(package.join("tests/ui/fail"));
+    if std::env::var_os("RUSTC").is_none() {
+        // The rustc of the toolchain whose cargo runs this test, which built the rlibs: a
+        // `rustc` of another toolchain refuses them (E0514).
+        if let Some(rustc) = std::env::var_os("CARGO")
+            .map(|cargo| PathBuf::from(cargo).with_file_name("rustc"))
+            .filter(|rustc| rustc.is_file())
+        {
+            config.program.program = rustc;
+        }
+    }
     config.out_dir = deps.join("../ui-tests");
     config.program.args.extend([
         "-L".into(),
