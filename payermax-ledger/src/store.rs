@@ -610,6 +610,41 @@ fn url_password(url: &str) -> Option<String> {
 mod tests {
     use super::*;
 
+    /// The embedded migrators are what sqlx reads from the migration folders (its own
+    /// resolution, the one `migrate!` ran at compile time): the same files, versions,
+    /// descriptions, kinds and checksums. A migration file added to a folder and not here, or
+    /// an edit that changes a checksum, fails this test.
+    #[tokio::test]
+    async fn embedded_migrations_are_the_folders() {
+        for (folder, embedded) in [
+            ("sqlite", &*SQLITE_MIGRATIONS),
+            ("postgres", &*POSTGRES_MIGRATIONS),
+        ] {
+            let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("migrations")
+                .join(folder);
+            let read = match Migrator::new(path.as_path()).await {
+                Ok(read) => read,
+                Err(e) => panic!("{folder}: {e}"),
+            };
+            let shape = |m: &Migrator| -> Vec<_> {
+                m.iter()
+                    .map(|m| {
+                        (
+                            m.version,
+                            m.description.to_string(),
+                            m.migration_type,
+                            m.checksum.to_vec(),
+                            m.no_tx,
+                        )
+                    })
+                    .collect()
+            };
+            assert_eq!(shape(embedded), shape(&read), "{folder}");
+            assert!(!shape(&read).is_empty(), "{folder}");
+        }
+    }
+
     #[test]
     fn urls_are_shown_without_passwords() {
         assert_eq!(

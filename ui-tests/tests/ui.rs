@@ -1,12 +1,17 @@
-//! Compile-fail cases of the generated API: rustc on each `tests/ui/fail/*.rs`, its output
-//! compared with the case's `.stderr` (`cargo test -p payermax-ui-tests --test ui -- --bless`
-//! rewrites them). Each `.stderr` was read and judged: it must name the field, country and
-//! method, or the spec's file:line:column.
+//! The generated API under rustc: each `tests/ui/fail/*.rs` must fail to compile with the
+//! output in its `.stderr` (`cargo test -p payermax-ui-tests --test ui -- --bless` rewrites
+//! them; each was read and judged: it must name the field, country and method, or the spec's
+//! file:line:column), and each `tests/ui/pass/*.rs` (marked `//@check-pass`) must compile as a
+//! merchant's crate root with no output. The pass cases also run, as modules of
+//! `tests/compile_pass.rs`.
 //!
 //! The cases are compiled against the `payermax` this test binary was built with: its rlib and
 //! every dependency's are beside this executable, so no second build of the dependency graph
 //! is made (trybuild, which builds one in a target folder of its own, took most of
-//! `cargo test --workspace`'s time).
+//! `cargo test --workspace`'s time). rustc runs from this package's folder, where the facade's
+//! relative source path `src/lib.rs` does not resolve: notes into the SDK's source show the
+//! path without its line (and no snippet), which is what a merchant's build shows of the
+//! SDK's `generate!()` anyway.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -28,7 +33,7 @@ fn main() -> ui_test::Result<()> {
     let facade = facade_rlib(&deps);
     let package = Path::new(env!("CARGO_MANIFEST_DIR"));
 
-    let mut config = Config::rustc(package.join("tests/ui/fail"));
+    let mut config = Config::rustc(package.join("tests/ui"));
     if std::env::var_os("RUSTC").is_none() {
         // The rustc of the toolchain whose cargo runs this test, which built the rlibs: a
         // `rustc` of another toolchain refuses them (E0514).
@@ -71,12 +76,16 @@ fn main() -> ui_test::Result<()> {
     run_tests(config)
 }
 
-/// The `payermax` rlib in cargo's deps folder (`libpayermax-<hash>.rlib`). A folder that has
-/// seen other builds holds several: older sources, other features. The newest was built from
-/// the sources as they are now (any older one predates the last edit), which is what the
-/// cases must be checked against; builds with other features differ only in modules the
-/// cases do not use (`axum`).
+/// The `payermax` rlib in cargo's deps folder (`libpayermax-<hash>.rlib`) that this test
+/// binary was linked with. A folder that has seen other builds holds several (older sources,
+/// other features). Cargo writes the facade's rlib before it links this binary, so the one
+/// to use is the newest that is not newer than this executable: an older one predates the
+/// sources it was rebuilt from, a newer one is another build (other features) made since.
 fn facade_rlib(deps: &Path) -> PathBuf {
+    let built = std::env::current_exe()
+        .and_then(|exe| exe.metadata())
+        .and_then(|m| m.modified())
+        .expect("the test binary's modification time");
     std::fs::read_dir(deps)
         .expect("read the deps folder")
         .filter_map(Result::ok)
@@ -86,6 +95,16 @@ fn facade_rlib(deps: &Path) -> PathBuf {
                 .and_then(|name| name.to_str())
                 .is_some_and(|name| name.starts_with("libpayermax-") && name.ends_with(".rlib"))
         })
-        .max_by_key(|path| path.metadata().and_then(|m| m.modified()).ok())
-        .unwrap_or_else(|| panic!("no libpayermax-*.rlib in {}", deps.display()))
+        .filter_map(|path| {
+            let modified = path.metadata().and_then(|m| m.modified()).ok()?;
+            (modified <= built).then_some((modified, path))
+        })
+        .max()
+        .map(|(_, path)| path)
+        .unwrap_or_else(|| {
+            panic!(
+                "no libpayermax-*.rlib older than this test in {}",
+                deps.display()
+            )
+        })
 }

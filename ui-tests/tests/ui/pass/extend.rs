@@ -1,3 +1,4 @@
+//@check-pass
 //! A merchant adds a country before we ship it: the built-in spec plus one extra file.
 payermax::generate!(extend = "../tests/fixtures/extend/extra.yaml");
 

@@ -1,3 +1,4 @@
+//@check-pass
 //! A framework-agnostic notification handler: bytes and the `sign` header in, ack out.
 use payermax::runtime::PublicKey;
 

@@ -1,3 +1,4 @@
+//@check-pass
 //! Full payouts for several countries and methods through the typed builders.
 use payermax::{Currency, PayeeInfo, PaymentOrderPayRequest, Trade, payee};
 
