@@ -31,6 +31,14 @@ pub enum AmountError {
         /// The currency's decimal places.
         allowed: u8,
     },
+    /// A currency the payee's method does not pay out in.
+    #[error("the method pays out in {paid}, not in {currency}")]
+    Currency {
+        /// The currency asked for.
+        currency: String,
+        /// The currencies the method pays out in, comma-separated.
+        paid: String,
+    },
 }
 
 impl Amount {

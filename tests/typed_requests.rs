@@ -100,6 +100,60 @@ fn typed_constructors_fill_country_rail_and_currency_from_the_method() {
         ["payeeInfo.accountInfo.accountNo [check]"]
     );
 
+    // SWIFT pays USD (its method's currency) and EUR: `via_rail_in` picks one of them.
+    let swift = || {
+        payee::swift::Swift::builder()
+            .account_no("DE89370400440532013000")
+            .bank_code("COBADEFFXXX")
+            .name(payermax::PayeeName {
+                full_name: Some("Erika Mustermann".into()),
+                ..Default::default()
+            })
+            .build()
+    };
+    let usd = PaymentOrderPayRequest::via_rail("o_wire", Country::De, swift(), "500").unwrap();
+    let eur = PaymentOrderPayRequest::via_rail_in(
+        "o_wire_eur",
+        Country::De,
+        Currency::Eur,
+        swift(),
+        "500.25",
+    )
+    .unwrap();
+    assert_eq!(usd.trade.currency, "USD");
+    assert_eq!(
+        (eur.trade.currency.as_str(), eur.clearing_rail),
+        ("EUR", Some(ClearingRail::Swift))
+    );
+    for mut wire in [usd, eur] {
+        wire.charge_option = Some(payermax::ChargeOption::Sha);
+        assert!(wire.validate().is_ok_and(|w| w.is_empty()), "{wire:?}");
+        assert!(wire.is_valid());
+    }
+    // A currency the rail does not pay, or SEPA (EUR only) in USD: refused before any request.
+    let gbp =
+        PaymentOrderPayRequest::via_rail_in("o_gbp", Country::Gb, Currency::Gbp, swift(), "1");
+    assert_eq!(
+        gbp.unwrap_err().to_string(),
+        "the method pays out in USD, EUR, not in GBP"
+    );
+    let sepa_usd = PaymentOrderPayRequest::via_rail_in(
+        "o_sepa_usd",
+        Country::De,
+        Currency::Usd,
+        sepa_payee("DE89370400440532013000", "COBADEFFXXX"),
+        "1",
+    );
+    assert!(matches!(
+        sepa_usd,
+        Err(payermax::AmountError::Currency { ref paid, .. }) if paid == "EUR"
+    ));
+    // …and the amount follows the chosen currency's precision.
+    assert!(
+        PaymentOrderPayRequest::via_rail_in("o_p", Country::De, Currency::Eur, swift(), "1.005")
+            .is_err()
+    );
+
     // The amount follows the method's currency precision.
     let too_precise = PaymentOrderPayRequest::to_payee("o_krw", mexico(), "10.505");
     assert!(too_precise.is_err());
@@ -176,7 +230,24 @@ async fn the_sandbox_refuses_them_and_pays_the_typed_ones() {
     }
     assert_eq!(env.sandbox.requests().len(), before, "nothing was sent");
 
+    let mut wire_eur = PaymentOrderPayRequest::via_rail_in(
+        "t_swift_eur",
+        Country::De,
+        Currency::Eur,
+        payee::swift::Swift::builder()
+            .account_no("DE89370400440532013000")
+            .bank_code("COBADEFFXXX")
+            .name(payermax::PayeeName {
+                full_name: Some("Erika Mustermann".into()),
+                ..Default::default()
+            })
+            .build(),
+        "500.25",
+    )
+    .unwrap();
+    wire_eur.charge_option = Some(payermax::ChargeOption::Our);
     let typed = [
+        wire_eur,
         PaymentOrderPayRequest::to_payee(
             "t_br",
             payee::br::Pix::builder().account_no("12345678901").build(),

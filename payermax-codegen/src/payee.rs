@@ -222,8 +222,10 @@ pub fn payees(spec: &Spec) -> TokenStream {
             pub trait RailPayee: ::std::convert::Into<super::#payee_name> {
                 /// The rail (`clearingRail`).
                 const CLEARING_RAIL: super::ClearingRail;
-                /// The currency the method pays out in.
+                /// The currency the method pays out in (`via_rail`).
                 const CURRENCY: super::Currency;
+                /// Every currency the rail pays out in, `CURRENCY` first (`via_rail_in`).
+                const CURRENCIES: &'static [super::Currency];
             }
         }
     });
@@ -297,11 +299,33 @@ fn constructors(spec: &Spec, request: &TypeDef) -> TokenStream {
                 payee: P,
                 amount: &str,
             ) -> ::std::result::Result<Self, ::payermax::AmountError> {
-                let amount = P::CURRENCY.amount(amount)?;
+                Self::via_rail_in(out_trade_no, country, P::CURRENCY, payee, amount)
+            }
+            /// Like `via_rail`, in another currency the rail pays out in: SWIFT pays USD
+            /// and EUR, and its method (whose limits PayerMax states in USD) is in USD, so
+            /// `via_rail` pays USD and `via_rail_in(…, Currency::Eur, …)` pays EUR. A currency
+            /// the rail does not pay is an error before any request exists; `amount` must
+            /// fit its precision.
+            pub fn via_rail_in<P: payee::RailPayee>(
+                out_trade_no: impl ::std::convert::Into<::std::string::String>,
+                country: Country,
+                currency: Currency,
+                payee: P,
+                amount: &str,
+            ) -> ::std::result::Result<Self, ::payermax::AmountError> {
+                if !P::CURRENCIES.contains(&currency) {
+                    let paid: ::std::vec::Vec<&str> =
+                        P::CURRENCIES.iter().map(|c| c.as_str()).collect();
+                    return ::std::result::Result::Err(::payermax::AmountError::Currency {
+                        currency: ::std::string::String::from(currency.as_str()),
+                        paid: paid.join(", "),
+                    });
+                }
+                let amount = currency.amount(amount)?;
                 let mut request = Self::new(
                     out_trade_no,
                     country.as_str(),
-                    #trade::new(amount, P::CURRENCY.as_str()),
+                    #trade::new(amount, currency.as_str()),
                     payee.into(),
                 );
                 request.clearing_rail = ::std::option::Option::Some(P::CLEARING_RAIL);
@@ -521,10 +545,21 @@ fn one_method(spec: &Spec, payee: &TypeDef, m: &Market, method: &MethodDef) -> T
     let currency_variant = camel(&method.currency);
     let where_it_pays = if m.def.rail.is_some() {
         let rail = camel(m.key());
+        // The method's currency first, then the rail's others.
+        let paid = std::iter::once(&method.currency)
+            .chain(
+                m.def
+                    .currencies
+                    .iter()
+                    .map(|c| &c.code)
+                    .filter(|c| c.value != method.currency.value),
+            )
+            .map(|c| camel(c));
         quote! {
             impl super::RailPayee for #name {
                 const CLEARING_RAIL: ClearingRail = ClearingRail::#rail;
                 const CURRENCY: Currency = Currency::#currency_variant;
+                const CURRENCIES: &'static [Currency] = &[#(Currency::#paid),*];
             }
         }
     } else {

@@ -590,8 +590,10 @@ pub mod payee {
     pub trait RailPayee: ::std::convert::Into<super::PayeeInfo> {
         /// The rail (`clearingRail`).
         const CLEARING_RAIL: super::ClearingRail;
-        /// The currency the method pays out in.
+        /// The currency the method pays out in (`via_rail`).
         const CURRENCY: super::Currency;
+        /// Every currency the rail pays out in, `CURRENCY` first (`via_rail_in`).
+        const CURRENCIES: &'static [super::Currency];
     }
     ///Payees for Brazil (BR).
     pub mod br {
@@ -1039,6 +1041,7 @@ Build it with [`Sepa::builder`]; the compiler refuses `build()` until every requ
         impl super::RailPayee for Sepa {
             const CLEARING_RAIL: ClearingRail = ClearingRail::Sepa;
             const CURRENCY: Currency = Currency::Eur;
+            const CURRENCIES: &'static [Currency] = &[Currency::Eur];
         }
     }
 }
@@ -1076,11 +1079,35 @@ impl PayRequest {
         payee: P,
         amount: &str,
     ) -> ::std::result::Result<Self, ::payermax::AmountError> {
-        let amount = P::CURRENCY.amount(amount)?;
+        Self::via_rail_in(out_trade_no, country, P::CURRENCY, payee, amount)
+    }
+    /// Like `via_rail`, in another currency the rail pays out in: SWIFT pays USD
+    /// and EUR, and its method (whose limits PayerMax states in USD) is in USD, so
+    /// `via_rail` pays USD and `via_rail_in(…, Currency::Eur, …)` pays EUR. A currency
+    /// the rail does not pay is an error before any request exists; `amount` must
+    /// fit its precision.
+    pub fn via_rail_in<P: payee::RailPayee>(
+        out_trade_no: impl ::std::convert::Into<::std::string::String>,
+        country: Country,
+        currency: Currency,
+        payee: P,
+        amount: &str,
+    ) -> ::std::result::Result<Self, ::payermax::AmountError> {
+        if !P::CURRENCIES.contains(&currency) {
+            let paid: ::std::vec::Vec<&str> = P::CURRENCIES
+                .iter()
+                .map(|c| c.as_str())
+                .collect();
+            return ::std::result::Result::Err(::payermax::AmountError::Currency {
+                currency: ::std::string::String::from(currency.as_str()),
+                paid: paid.join(", "),
+            });
+        }
+        let amount = currency.amount(amount)?;
         let mut request = Self::new(
             out_trade_no,
             country.as_str(),
-            Trade::new(amount, P::CURRENCY.as_str()),
+            Trade::new(amount, currency.as_str()),
             payee.into(),
         );
         request.clearing_rail = ::std::option::Option::Some(P::CLEARING_RAIL);
