@@ -30,6 +30,18 @@ fn meeza() -> payee::eg::MeezaNetwork {
         .build()
 }
 
+/// A SWIFT payee (the rail pays USD and EUR).
+fn swift_payee() -> payee::swift::Swift {
+    payee::swift::Swift::builder()
+        .account_no("DE89370400440532013000")
+        .bank_code("COBADEFFXXX")
+        .name(payermax::PayeeName {
+            full_name: Some("Erika Mustermann".into()),
+            ..Default::default()
+        })
+        .build()
+}
+
 /// What `validate()` refuses, as `path [code]`.
 fn refused(request: &PaymentOrderPayRequest) -> Vec<String> {
     assert!(!request.is_valid(), "the generated verdict refuses it too");
@@ -101,22 +113,13 @@ fn typed_constructors_fill_country_rail_and_currency_from_the_method() {
     );
 
     // SWIFT pays USD (its method's currency) and EUR: `via_rail_in` picks one of them.
-    let swift = || {
-        payee::swift::Swift::builder()
-            .account_no("DE89370400440532013000")
-            .bank_code("COBADEFFXXX")
-            .name(payermax::PayeeName {
-                full_name: Some("Erika Mustermann".into()),
-                ..Default::default()
-            })
-            .build()
-    };
-    let usd = PaymentOrderPayRequest::via_rail("o_wire", Country::De, swift(), "500").unwrap();
+    let usd =
+        PaymentOrderPayRequest::via_rail("o_wire", Country::De, swift_payee(), "500").unwrap();
     let eur = PaymentOrderPayRequest::via_rail_in(
         "o_wire_eur",
         Country::De,
         Currency::Eur,
-        swift(),
+        swift_payee(),
         "500.25",
     )
     .unwrap();
@@ -131,8 +134,13 @@ fn typed_constructors_fill_country_rail_and_currency_from_the_method() {
         assert!(wire.is_valid());
     }
     // A currency the rail does not pay, or SEPA (EUR only) in USD: refused before any request.
-    let gbp =
-        PaymentOrderPayRequest::via_rail_in("o_gbp", Country::Gb, Currency::Gbp, swift(), "1");
+    let gbp = PaymentOrderPayRequest::via_rail_in(
+        "o_gbp",
+        Country::Gb,
+        Currency::Gbp,
+        swift_payee(),
+        "1",
+    );
     assert_eq!(
         gbp.unwrap_err().to_string(),
         "the method pays out in USD, EUR, not in GBP"
@@ -150,8 +158,14 @@ fn typed_constructors_fill_country_rail_and_currency_from_the_method() {
     ));
     // …and the amount follows the chosen currency's precision.
     assert!(
-        PaymentOrderPayRequest::via_rail_in("o_p", Country::De, Currency::Eur, swift(), "1.005")
-            .is_err()
+        PaymentOrderPayRequest::via_rail_in(
+            "o_p",
+            Country::De,
+            Currency::Eur,
+            swift_payee(),
+            "1.005"
+        )
+        .is_err()
     );
 
     // The amount follows the method's currency precision.
@@ -234,14 +248,7 @@ async fn the_sandbox_refuses_them_and_pays_the_typed_ones() {
         "t_swift_eur",
         Country::De,
         Currency::Eur,
-        payee::swift::Swift::builder()
-            .account_no("DE89370400440532013000")
-            .bank_code("COBADEFFXXX")
-            .name(payermax::PayeeName {
-                full_name: Some("Erika Mustermann".into()),
-                ..Default::default()
-            })
-            .build(),
+        swift_payee(),
         "500.25",
     )
     .unwrap();
