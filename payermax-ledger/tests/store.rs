@@ -296,8 +296,9 @@ async fn damaged_ledgers_are_refused_never_read_as_nothing_paid() {
 }
 
 /// A ledger file written before the migrations were embedded by hand (at 02e7e40, its schema
-/// applied by `sqlx::migrate!`, three payouts recorded) opens as it is: the embedded migration has the version and checksum the
-/// macro recorded, so nothing is applied again or refused as "changed", and every record reads.
+/// applied by `sqlx::migrate!`, three payouts recorded) opens as it is: the embedded migration
+/// has the version and checksum the macro recorded, so nothing is applied again or refused as
+/// "changed", and every record reads.
 #[tokio::test]
 async fn a_ledger_made_by_the_previous_release_opens_with_its_records() {
     let dir = tempfile::tempdir().unwrap();

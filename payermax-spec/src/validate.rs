@@ -464,12 +464,9 @@ impl Plan {
             self.walk(root, data, &mut PathBuf::new(), mode, &mut out);
         }
         let keys = Keys::read(data);
-        match self.select_by(&keys) {
+        match self.select_by(&keys, mode) {
             Ok(Some(sel)) => self.method_rules(sel, data, &keys, mode, &mut out),
             Ok(None) => {}
-            // Element validation checks only what was sent (a rail-only country's missing
-            // `clearingRail` is the payout's concern).
-            Err(v) if mode == Mode::Fields && v.code == "required" => {}
             Err(v) => out.push(v),
         }
         out.sort_by(|a, b| a.path.cmp(&b.path));
@@ -638,10 +635,12 @@ impl Plan {
     /// The country or rail method a request selects. `Ok(None)`: the country is not in the
     /// spec (API-wide rules only) or the selecting fields are missing (reported elsewhere).
     pub fn select(&self, data: &dyn Doc) -> Result<Option<Selection<'_>>, Violation> {
-        self.select_by(&Keys::read(data))
+        self.select_by(&Keys::read(data), Mode::Payout)
     }
 
-    fn select_by(&self, keys: &Keys<'_>) -> Result<Option<Selection<'_>>, Violation> {
+    /// `mode`: element validation (`Mode::Fields`) checks only what was sent, so a rail-only
+    /// country's missing `clearingRail` is left to the payout.
+    fn select_by(&self, keys: &Keys<'_>, mode: Mode) -> Result<Option<Selection<'_>>, Violation> {
         let Some(country) = keys.country else {
             return Ok(None);
         };
@@ -671,7 +670,7 @@ impl Plan {
                     // IBAN would pass. (A `clearingRail` the spec does not describe, LOCAL, is
                     // the merchant's contracted route: not checked.)
                     let rails = self.rails_reaching(country);
-                    if keys.clearing_rail.is_none() && !rails.is_empty() {
+                    if mode == Mode::Payout && keys.clearing_rail.is_none() && !rails.is_empty() {
                         return Err(Violation::new(
                             "clearingRail",
                             "required",
